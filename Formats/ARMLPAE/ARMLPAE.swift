@@ -1,0 +1,102 @@
+import PageTable
+
+/// The ARM VMSAv8-64 long-descriptor (LPAE) translation table format, stage 1 or stage 2,
+/// with a 4 KiB, 16 KiB or 64 KiB granule.
+///
+/// Geometry follows the architecture: each level resolves `granule - 3` bits, the start level
+/// and top-table size follow from the input-address size, tiny top tables are padded to 64
+/// bytes, and stage 2 concatenates up to 16 top tables instead of starting at level 0 when
+/// that is possible (as the architecture requires for some sizes). ARM numbers levels from
+/// the top (level 3 holds pages); ``levelName(_:)`` shows ARM's numbers, while the walker
+/// counts from the bottom.
+///
+/// Leaf sizes: 4K/2M/1G (4 KiB granule), 16K/32M (16 KiB), 64K/512M (64 KiB; and 4T with a
+/// 52-bit output size). Attribute encoding is documented on ``encode(_:)``.
+public struct ARMLPAE: PageTableFormat {
+    public typealias Descriptor = UInt64
+
+    /// The translation granule: the smallest page and the table size.
+    public enum Granule: Int, CaseIterable, Hashable, Sendable, CustomStringConvertible {
+        /// 4 KiB pages and tables.
+        case size4K = 12
+        /// 16 KiB pages and tables.
+        case size16K = 14
+        /// 64 KiB pages and tables.
+        case size64K = 16
+
+        /// log2 of the granule in bytes.
+        public var shift: Int { rawValue }
+        /// `4k`, `16k` or `64k`.
+        public var description: String { "\(1 << (rawValue - 10))k" }
+    }
+
+    /// The translation stage.
+    public enum Stage: Int, CaseIterable, Hashable, Sendable {
+        /// Stage 1: virtual to (intermediate) physical; TTBR0/TCR/MAIR.
+        case stage1 = 1
+        /// Stage 2: intermediate physical to physical; VTTBR/VTCR.
+        case stage2 = 2
+    }
+
+    /// Everything that selects one ARM LPAE layout.
+    public struct Configuration: Hashable, Sendable {
+        /// The translation granule.
+        public var granule: Granule
+        /// The translation stage.
+        public var stage: Stage
+        /// Input-address size in bits (VA for stage 1, IPA for stage 2).
+        public var inputAddressBits: Int
+        /// Output-address size in bits.
+        public var outputAddressBits: Int
+        /// Whether the MMU's table walks snoop CPU caches (TCR walk attributes follow).
+        public var coherentWalk: Bool
+
+        /// Creates a configuration; defaults are 4 KiB, stage 1, 48-bit in and out, coherent.
+        public init(granule: Granule = .size4K, stage: Stage = .stage1, inputAddressBits: Int = 48,
+                    outputAddressBits: Int = 48, coherentWalk: Bool = true) {
+            self.granule = granule
+            self.stage = stage
+            self.inputAddressBits = inputAddressBits
+            self.outputAddressBits = outputAddressBits
+            self.coherentWalk = coherentWalk
+        }
+    }
+
+    /// A configuration the architecture cannot express.
+    public struct ConfigurationError: Error, Hashable, Sendable, CustomStringConvertible {
+        /// What was wrong.
+        public var description: String
+    }
+
+    /// The name users choose this format by.
+    public static let formatName = "arm-lpae-64"
+
+    /// The configuration this format was built from.
+    public let configuration: Configuration
+    public let geometry: TableGeometry
+    /// The architectural number (0...3) of the level the walk starts at.
+    public let startLevel: Int
+    /// How many top-level tables are concatenated (1 unless stage 2 concatenates).
+    public let concatenatedTables: Int
+
+    public var name: String { Self.formatName }
+
+    /// Creates the format for `configuration`, or throws if the architecture cannot express it.
+    public init(_ configuration: Configuration) throws(ConfigurationError) {
+        let layout = try Layout(configuration)
+        self.configuration = configuration
+        self.geometry = layout.geometry
+        self.startLevel = layout.startLevel
+        self.concatenatedTables = layout.concatenatedTables
+    }
+
+    /// Creates the format from its parameters (see ``Configuration``).
+    public init(granule: Granule = .size4K, stage: Stage = .stage1, inputAddressBits: Int = 48,
+                outputAddressBits: Int = 48, coherentWalk: Bool = true) throws(ConfigurationError) {
+        try self.init(Configuration(granule: granule, stage: stage, inputAddressBits: inputAddressBits,
+                                    outputAddressBits: outputAddressBits, coherentWalk: coherentWalk))
+    }
+
+    /// ARM's level number: `L3` for pages, counting up towards the top.
+    public func levelName(_ level: Int) -> String { "L\(3 - level)" }
+}

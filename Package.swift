@@ -1,0 +1,30 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The root package has no package dependencies: adopting the library costs nothing.
+// Tooling that needs ecosystem packages lives in nested packages that depend on this one by path.
+let package = Package(
+    name: "swift-page-table",
+    products: [
+        .library(name: "PageTable", targets: ["PageTable"]),
+        .library(name: "ARMLPAE", targets: ["ARMLPAE"]),
+        .library(name: "PageTableKit", targets: ["PageTableKit"]),
+        .executable(name: "pagetable", targets: ["pagetable"]),
+    ],
+    targets: [
+        // The format-agnostic walker, memory, allocator and invalidation seams.
+        .target(name: "PageTable"),
+        // Built-in formats: each depends only on the core.
+        .target(name: "ARMLPAE", dependencies: ["PageTable"], path: "Formats/ARMLPAE"),
+        // Umbrella import: the core plus every built-in format.
+        .target(name: "PageTableKit", dependencies: ["PageTable", "ARMLPAE"]),
+        // The command-line tool: a testable library and a thin executable.
+        .target(name: "PageTableCLI", dependencies: ["PageTableKit"]),
+        .executableTarget(name: "pagetable", dependencies: ["PageTableCLI"]),
+
+        .target(name: "PageTableTestSupport", dependencies: ["PageTable"], path: "Tests/PageTableTestSupport"),
+        .testTarget(name: "PageTableTests", dependencies: ["PageTable", "PageTableTestSupport"]),
+        .testTarget(name: "ARMLPAETests", dependencies: ["ARMLPAE", "PageTableTestSupport"]),
+        .testTarget(name: "PageTableCLITests", dependencies: ["PageTableCLI"]),
+    ]
+)

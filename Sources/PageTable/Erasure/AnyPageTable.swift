@@ -1,0 +1,118 @@
+/// A page table whose format (and memory, allocator, invalidator) is chosen at run time, for
+/// example from a command-line flag or a configuration file.
+///
+/// This is the one type-erased layer, at the API edge: each operation costs one indirect call,
+/// below which the wrapped ``PageTable`` runs fully specialised. The erasing initializer is
+/// `@inlinable`, so the specialisation happens in the module that knows the concrete format.
+public final class AnyPageTable {
+    /// The wrapped format's name, for example `arm-lpae-64`.
+    public let formatName: String
+    /// The wrapped format's geometry.
+    public let geometry: TableGeometry
+    /// Physical address of the top table.
+    public let root: PhysicalAddress
+    /// The hardware register values for this table.
+    public let registers: [HardwareRegister]
+
+    @usableFromInline let operations: Operations
+
+    /// Wraps `table`, taking ownership of it.
+    @inlinable
+    public init<Format, Memory, Allocator, Invalidator>(_ table: consuming PageTable<Format, Memory, Allocator, Invalidator>) {
+        formatName = table.format.name
+        geometry = table.format.geometry
+        root = table.root
+        registers = table.registers
+        let box = Box<Format, Memory, Allocator, Invalidator>(table)
+        operations = Operations(
+            map: { box.table.map(iova: $0, to: $1, size: $2, attributes: $3) },
+            unmap: { box.table.unmap(iova: $0, size: $1) },
+            translate: { box.table.translate($0) },
+            lookup: { box.table.lookup($0) },
+            visit: { range, body in box.table.visit(range, body) },
+            counts: { (box.table.tableCount, box.table.tableBytes) },
+            invariantViolations: { box.table.invariantViolations() },
+            levelName: { box.table.format.levelName($0) })
+    }
+
+    /// See ``PageTable/map(iova:to:size:attributes:)``.
+    public func map(iova: VirtualAddress, to physicalAddress: PhysicalAddress, size: UInt64,
+                    attributes: MapAttributes) -> RangeOutcome {
+        operations.map(iova, physicalAddress, size, attributes)
+    }
+
+    /// See ``PageTable/unmap(iova:size:)``.
+    public func unmap(iova: VirtualAddress, size: UInt64) -> RangeOutcome { operations.unmap(iova, size) }
+
+    /// See ``PageTable/translate(_:)``.
+    public func translate(_ iova: VirtualAddress) -> PhysicalAddress? { operations.translate(iova) }
+
+    /// See ``PageTable/lookup(_:)``.
+    public func lookup(_ iova: VirtualAddress) -> Mapping? { operations.lookup(iova) }
+
+    /// See ``PageTable/visit(_:_:)``.
+    public func visit(_ range: Range<VirtualAddress>? = nil, _ body: (TreeNode) -> Void) {
+        withoutActuallyEscaping(body) { operations.visit(range, $0) }
+    }
+
+    /// Live tables, including the top table.
+    public var tableCount: Int { operations.counts().tables }
+
+    /// Bytes of live tables, each counted by its own size.
+    public var tableBytes: Int { operations.counts().bytes }
+
+    /// See ``PageTable/invariantViolations()``.
+    public func invariantViolations() -> [String] { operations.invariantViolations() }
+
+    /// How the format names `level`.
+    public func levelName(_ level: Int) -> String { operations.levelName(level) }
+
+    /// Counts tables and leaves by walking the whole tree.
+    public var statistics: PageTableStatistics {
+        var statistics = PageTableStatistics(levels: geometry.levelCount)
+        visit { statistics.count($0) }
+        return statistics
+    }
+}
+
+extension AnyPageTable {
+    /// Owns the wrapped table.
+    @usableFromInline
+    final class Box<Format: PageTableFormat, Memory: TableMemory, Allocator: TableAllocator,
+                    Invalidator: TLBInvalidator> {
+        @usableFromInline var table: PageTable<Format, Memory, Allocator, Invalidator>
+        @inlinable init(_ table: consuming PageTable<Format, Memory, Allocator, Invalidator>) { self.table = table }
+    }
+
+    /// The wrapped table's operations, specialised where the table was erased.
+    @usableFromInline
+    struct Operations {
+        @usableFromInline let map: (VirtualAddress, PhysicalAddress, UInt64, MapAttributes) -> RangeOutcome
+        @usableFromInline let unmap: (VirtualAddress, UInt64) -> RangeOutcome
+        @usableFromInline let translate: (VirtualAddress) -> PhysicalAddress?
+        @usableFromInline let lookup: (VirtualAddress) -> Mapping?
+        @usableFromInline let visit: (Range<VirtualAddress>?, (TreeNode) -> Void) -> Void
+        @usableFromInline let counts: () -> (tables: Int, bytes: Int)
+        @usableFromInline let invariantViolations: () -> [String]
+        @usableFromInline let levelName: (Int) -> String
+
+        @inlinable
+        init(map: @escaping (VirtualAddress, PhysicalAddress, UInt64, MapAttributes) -> RangeOutcome,
+             unmap: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
+             translate: @escaping (VirtualAddress) -> PhysicalAddress?,
+             lookup: @escaping (VirtualAddress) -> Mapping?,
+             visit: @escaping (Range<VirtualAddress>?, (TreeNode) -> Void) -> Void,
+             counts: @escaping () -> (tables: Int, bytes: Int),
+             invariantViolations: @escaping () -> [String],
+             levelName: @escaping (Int) -> String) {
+            self.map = map
+            self.unmap = unmap
+            self.translate = translate
+            self.lookup = lookup
+            self.visit = visit
+            self.counts = counts
+            self.invariantViolations = invariantViolations
+            self.levelName = levelName
+        }
+    }
+}

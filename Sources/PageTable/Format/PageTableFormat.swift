@@ -1,0 +1,79 @@
+/// A description of one hardware page-table format: its geometry and its descriptor encoding.
+///
+/// A format never walks tables. It answers questions the generic walker asks -- how wide is a
+/// level, what does this descriptor mean, which bits express these attributes -- and the walker
+/// does every algorithm once for all formats (map, unmap, translate, visiting, teardown).
+///
+/// Levels are numbered from the leaf-most table upwards, as in Linux's generic_pt: level 0 holds
+/// the smallest pages and ``TableGeometry/topLevel`` is the table the hardware register points
+/// at. Formats that number levels the other way round (ARM counts from the top) say so in
+/// ``levelName(_:)``.
+///
+/// Conformances are value types whose requirements are cheap and side-effect free; the walker
+/// is generic over the format, so after specialisation they inline into its loops.
+///
+/// ```
+///          format (this protocol)                     walker (PageTable)
+///   geometry, decode, encode, registers   <---   map / unmap / translate / visit
+/// ```
+public protocol PageTableFormat: Sendable {
+    /// The machine word of one table item (for example `UInt64` for ARM LPAE).
+    associatedtype Descriptor: FixedWidthInteger & UnsignedInteger & Sendable
+
+    /// Attributes after validation, in whatever form makes ``leafTemplate(_:level:contiguous:)``
+    /// cheap. Produced once per operation by ``encode(_:)``.
+    associatedtype EncodedAttributes: Sendable
+
+    /// The name users choose the format by, for example `arm-lpae-64`.
+    var name: String { get }
+
+    /// Shape of the tree: levels, address bits, table sizes, leaf and contiguous sizes.
+    var geometry: TableGeometry { get }
+
+    /// Classifies a descriptor found at `level`. Encodings the hardware treats as invalid
+    /// decode as ``DecodedEntry/empty``.
+    func decode(_ descriptor: Descriptor, level: Int) -> DecodedEntry
+
+    /// A descriptor for a slot at `level` that points at a table (of level `level - 1`)
+    /// at physical address `address`.
+    func tableDescriptor(address: PhysicalAddress, level: Int) -> Descriptor
+
+    /// Validates format-neutral attributes and encodes them.
+    ///
+    /// Throws ``PageTableError/Kind/invalidAttributes`` for attributes with neither read nor
+    /// write, or for a combination this format cannot express. Whether attributes are
+    /// expressible must not depend on the level or leaf size they are used at.
+    func encode(_ attributes: MapAttributes) throws(PageTableError) -> EncodedAttributes
+
+    /// The descriptor bits of a leaf at `level` with the given attributes and no output
+    /// address. `contiguous` asks for a member of a contiguous group
+    /// (``LevelGeometry/contiguousLog2``). Called once per run of leaves, not per item.
+    func leafTemplate(_ attributes: EncodedAttributes, level: Int, contiguous: Bool) -> Descriptor
+
+    /// Adds the output address of one item to a template. `outputAddress` is the address this
+    /// item maps; for a member of a contiguous group, formats that store the group base in
+    /// every member mask it themselves.
+    func leafDescriptor(template: Descriptor, outputAddress: PhysicalAddress, level: Int) -> Descriptor
+
+    /// The format-neutral attributes a leaf descriptor expresses (the inverse of ``encode(_:)``
+    /// followed by ``leafTemplate(_:level:contiguous:)``).
+    func attributes(ofLeaf descriptor: Descriptor, level: Int) -> MapAttributes
+
+    /// The hardware register values that make an MMU walk this table, whose top table
+    /// is at `root`.
+    func registers(root: PhysicalAddress) -> [HardwareRegister]
+
+    /// How documentation and dumps name a level, for example `L3` for ARM's last level.
+    func levelName(_ level: Int) -> String
+}
+
+extension PageTableFormat {
+    /// Default: `level N` in the walker's numbering (0 = leaf-most).
+    public func levelName(_ level: Int) -> String { "level \(level)" }
+}
+
+/// Physical addresses (of tables and of mapped memory) are plain 64-bit integers.
+public typealias PhysicalAddress = UInt64
+
+/// Input (virtual or I/O virtual) addresses are plain 64-bit integers.
+public typealias VirtualAddress = UInt64

@@ -1,0 +1,111 @@
+/// The shape of a whole tree: one ``LevelGeometry`` per level plus address widths.
+///
+/// Level 0 is the leaf-most level; ``topLevel`` is the table a hardware register points at.
+/// The walker reads this once per table it visits, so it is stored inline (no heap).
+@frozen
+public struct TableGeometry: Hashable, Sendable {
+    /// Formats may use at most this many levels.
+    public static let maximumLevels = 6
+
+    @usableFromInline internal var storage: InlineLevels
+    /// Number of levels (1 ... ``maximumLevels``).
+    public let levelCount: Int
+    /// Width of input addresses: translatable addresses are `0 ..< 1 << inputAddressBits`.
+    public let inputAddressBits: Int
+    /// Width of output addresses: mapped physical addresses and table addresses are below
+    /// `1 << outputAddressBits`.
+    public let outputAddressBits: Int
+    /// Tables must live at or below this physical address (for example 4 GiB - 1 when the
+    /// hardware stores 32-bit table pointers).
+    public let tableAddressLimit: PhysicalAddress
+
+    /// Creates a geometry from its levels, leaf-most first.
+    ///
+    /// The levels must be consistent: each level's span is one item of the level above,
+    /// level 0 allows leaves, and the top table covers the whole input-address space.
+    /// Violations are programming errors of the format and trap here, at construction.
+    public init(levels: [LevelGeometry], inputAddressBits: Int, outputAddressBits: Int,
+                tableAddressLimit: PhysicalAddress? = nil) {
+        precondition((1...Self.maximumLevels).contains(levels.count), "1 to 6 levels")
+        precondition(levels[0].allowsLeaf, "level 0 must hold leaves")
+        for level in 1..<levels.count {
+            precondition(levels[level].itemShift == levels[level - 1].tableSpanShift,
+                         "level \(level) items must span one table of level \(level - 1)")
+        }
+        precondition(levels[levels.count - 1].tableSpanShift >= inputAddressBits,
+                     "the top table must cover the input-address space")
+        precondition(inputAddressBits <= 63 && outputAddressBits <= 64)
+        var storage = InlineLevels()
+        for (index, level) in levels.enumerated() {
+            precondition(level.tableAlignment > 0 && level.tableAlignment & (level.tableAlignment - 1) == 0,
+                         "table alignment must be a power of two")
+            storage[index] = level
+        }
+        self.storage = storage
+        self.levelCount = levels.count
+        self.inputAddressBits = inputAddressBits
+        self.outputAddressBits = outputAddressBits
+        let outputLimit: PhysicalAddress = outputAddressBits >= 64 ? .max : (1 << outputAddressBits) - 1
+        self.tableAddressLimit = min(tableAddressLimit ?? outputLimit, outputLimit)
+    }
+
+    /// The top level's number.
+    @inlinable public var topLevel: Int { levelCount &- 1 }
+
+    /// The geometry of `level`.
+    @inlinable
+    public subscript(level: Int) -> LevelGeometry { storage[level] }
+
+    /// The smallest page size, `1 << levels[0].itemShift`.
+    @inlinable public var pageSize: UInt64 { storage[0].itemSize }
+
+    /// One past the highest input address.
+    @inlinable public var inputLimit: UInt64 { 1 &<< UInt64(inputAddressBits) }
+
+    /// One past the highest output address (saturating at 2^64 - 1 for 64-bit outputs).
+    @inlinable public var outputLimit: UInt64 {
+        outputAddressBits >= 64 ? .max : 1 &<< UInt64(outputAddressBits)
+    }
+
+    /// Every leaf size the tree offers, smallest first, as log2 of bytes.
+    public var leafSizeShifts: [Int] {
+        (0..<levelCount).flatMap { storage[$0].leafSizeShifts.reversed() }
+    }
+}
+
+/// Six levels stored inline. Kept private to the geometry; indexing is by a level number the
+/// walker derives from the geometry itself, so it is always in range.
+@frozen @usableFromInline
+internal struct InlineLevels: Hashable, Sendable {
+    @usableFromInline internal var l0, l1, l2, l3, l4, l5: LevelGeometry
+
+    @usableFromInline
+    internal init() {
+        let unused = LevelGeometry(itemShift: 0, indexBits: 0, tableBytes: 0, tableAlignment: 1, allowsLeaf: false)
+        (l0, l1, l2, l3, l4, l5) = (unused, unused, unused, unused, unused, unused)
+    }
+
+    @inlinable
+    internal subscript(index: Int) -> LevelGeometry {
+        get {
+            switch index {
+            case 0: return l0
+            case 1: return l1
+            case 2: return l2
+            case 3: return l3
+            case 4: return l4
+            default: return l5
+            }
+        }
+        set {
+            switch index {
+            case 0: l0 = newValue
+            case 1: l1 = newValue
+            case 2: l2 = newValue
+            case 3: l3 = newValue
+            case 4: l4 = newValue
+            default: l5 = newValue
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+/// The changes of one operation (or batch) that the hardware must be told about, and the
+/// tables that may be freed once it has been.
+///
+/// Ranges merge into their hull: one operation touches one contiguous input range, so the
+/// hull is exact for single operations. Tables unlinked during the operation wait here and go
+/// back to the allocator only in ``PageTable`` 's sync, after the invalidator has run.
+@usableFromInline
+struct InvalidationGather {
+    @usableFromInline var leafStart: VirtualAddress = .max
+    @usableFromInline var leafEnd: VirtualAddress = 0
+    @usableFromInline var leafLevels = LevelSet()
+    @usableFromInline var walkStart: VirtualAddress = .max
+    @usableFromInline var walkEnd: VirtualAddress = 0
+    @usableFromInline var walkLevels = LevelSet()
+    /// Unlinked tables: (physical address, bytes), freed after the sync.
+    @usableFromInline var unlinkedTables: [(address: PhysicalAddress, bytes: Int)] = []
+
+    @usableFromInline init() {}
+
+    /// Leaves of `level` in `start ..< end` were removed or changed.
+    @inlinable
+    mutating func addLeaves(_ start: VirtualAddress, _ end: VirtualAddress, level: Int) {
+        leafStart = min(leafStart, start)
+        leafEnd = max(leafEnd, end)
+        leafLevels.insert(LevelSet(level: level))
+    }
+
+    /// A table pointer at `level` covering `start ..< end` was removed; the table it pointed
+    /// at (and its descendants, already added) is freed after the sync.
+    @inlinable
+    mutating func addUnlinkedTable(_ address: PhysicalAddress, bytes: Int,
+                                   _ start: VirtualAddress, _ end: VirtualAddress, level: Int) {
+        walkStart = min(walkStart, start)
+        walkEnd = max(walkEnd, end)
+        walkLevels.insert(LevelSet(level: level))
+        unlinkedTables.append((address, bytes))
+    }
+
+    /// Whether anything needs telling the hardware.
+    @inlinable var isEmpty: Bool { leafStart >= leafEnd && walkStart >= walkEnd && unlinkedTables.isEmpty }
+}

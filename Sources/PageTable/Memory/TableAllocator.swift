@@ -1,0 +1,16 @@
+/// Hands out physical memory for tables.
+///
+/// The walker asks for one table at a time with the size and alignment its format needs and
+/// the highest physical address the hardware can point at. Failing is ordinary: return `nil`
+/// and the operation reports `out-of-memory` with exactly what it did before.
+///
+/// The walker zeroes a table before linking it in, and returns a table with ``free(_:bytes:)``
+/// only after the hardware can no longer walk it (after the invalidation batch is synced).
+public protocol TableAllocator: AnyObject {
+    /// Allocates `bytes` bytes aligned to `alignment` (a power of two), lying entirely at or
+    /// below `limit`. Returns the physical address, or `nil` if that cannot be done.
+    func allocate(bytes: Int, alignment: Int, limit: PhysicalAddress) -> PhysicalAddress?
+
+    /// Returns a table allocated by ``allocate(bytes:alignment:limit:)`` with the same size.
+    func free(_ address: PhysicalAddress, bytes: Int)
+}

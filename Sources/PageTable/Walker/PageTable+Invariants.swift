@@ -1,0 +1,62 @@
+extension PageTable {
+    /// Checks the structural invariants of the tree and returns every violation found (empty
+    /// when the tree is sound). Meant for tests and debugging; it walks the whole tree.
+    ///
+    /// Invariants: tables are aligned, inside table memory and below the format's table
+    /// address limit; no table is reachable twice; every table except the top holds at least
+    /// one item; leaves' output addresses are aligned to their size; contiguous groups are
+    /// complete, aligned and identical in attributes; the live-table count matches the tree.
+    public func invariantViolations() -> [String] {
+        var problems: [String] = []
+        var seen = Set<PhysicalAddress>()
+        checkTable(root, level: geometry.topLevel, base: 0, seen: &seen, problems: &problems)
+        if seen.count != counters.tables {
+            problems.append("live-table count \(counters.tables) but \(seen.count) tables are reachable")
+        }
+        if !gather.isEmpty { problems.append("an invalidation batch was left unsynced") }
+        return problems
+    }
+
+    private func checkTable(_ address: PhysicalAddress, level: Int, base: VirtualAddress,
+                            seen: inout Set<PhysicalAddress>, problems: inout [String]) {
+        let shape = geometry[level]
+        let name = "\(format.levelName(level)) table \(hex(address))"
+        guard seen.insert(address).inserted else { return problems.append("\(name) is reachable twice") }
+        if address & UInt64(shape.tableAlignment - 1) != 0 { problems.append("\(name) is misaligned") }
+        if !memory.contains(address, bytes: shape.tableBytes) { problems.append("\(name) is outside table memory") }
+        if address + UInt64(shape.tableBytes - 1) > geometry.tableAddressLimit {
+            problems.append("\(name) is above the table address limit")
+        }
+        let table = items(address)
+        var occupied = 0
+        let groupItems = 1 << shape.contiguousLog2
+        for index in 0..<shape.itemCount {
+            let start = base + UInt64(index) << UInt64(shape.itemShift)
+            switch format.decode(table[index], level: level) {
+            case .empty:
+                continue
+            case .table(let child):
+                occupied += 1
+                if level == 0 { problems.append("\(name) item \(index) points at a table below level 0"); continue }
+                checkTable(child, level: level - 1, base: start, seen: &seen, problems: &problems)
+            case .leaf(let output, let contiguous):
+                occupied += 1
+                if !shape.allowsLeaf { problems.append("\(name) item \(index) is a leaf at a level without leaves") }
+                let size = contiguous ? shape.itemSize << UInt64(shape.contiguousLog2) : shape.itemSize
+                if output & (size - 1) != 0 { problems.append("\(name) item \(index) maps misaligned \(hex(output))") }
+                if contiguous && index % groupItems == 0 {
+                    let attributes = format.attributes(ofLeaf: table[index], level: level)
+                    for member in index..<(index + groupItems) {
+                        let decoded = format.decode(table[member], level: level)
+                        if decoded != .leaf(outputAddress: output, contiguous: true)
+                            || format.attributes(ofLeaf: table[member], level: level) != attributes {
+                            problems.append("\(name) contiguous group at item \(index) differs at item \(member)")
+                            break
+                        }
+                    }
+                }
+            }
+        }
+        if occupied == 0 && level != geometry.topLevel { problems.append("\(name) is empty but still linked") }
+    }
+}

@@ -1,0 +1,167 @@
+extension PageTable {
+    /// Maps `iova ..< iova + size` to `physicalAddress ..< physicalAddress + size`.
+    ///
+    /// At each position the largest leaf legal there is used: the alignment of both addresses
+    /// and the remaining length decide. Tables are allocated on demand.
+    ///
+    /// The outcome is exact (see `docs/semantics.md`): on success everything is mapped; on an
+    /// error, exactly the first ``RangeOutcome/bytes`` bytes are mapped and nothing else
+    /// changed -- tables allocated for the failed part are freed again. Validation errors
+    /// (`misaligned`, `out-of-range`, `invalid-attributes`) map nothing. Existing leaves are
+    /// never overwritten: reaching one stops the map with `already-mapped`.
+    ///
+    /// Filling empty slots needs no invalidation; replacing tables does, and is synced before
+    /// this returns.
+    @inlinable
+    public mutating func map(iova: VirtualAddress, to physicalAddress: PhysicalAddress, size: UInt64,
+                             attributes: MapAttributes) -> RangeOutcome {
+        let encoded: Format.EncodedAttributes
+        let end: VirtualAddress
+        do throws(PageTableError) {
+            end = try checkInputRange(iova, size: size)
+            try checkOutputRange(physicalAddress, size: size, iova: iova)
+            encoded = try format.encode(attributes)
+        } catch {
+            return RangeOutcome(bytes: 0, error: error)
+        }
+        var cursor = MapCursor(address: iova, output: physicalAddress, end: end)
+        let error = mapItems(in: root, level: geometry.topLevel, cursor: &cursor, attributes: encoded)
+        sync()
+        return RangeOutcome(bytes: cursor.address &- iova, error: error)
+    }
+
+    /// Maps from `cursor` into the table at `table` (of `level`) until the range or the table
+    /// ends. Returns the error that stopped it; `cursor` then points at the first unmapped byte.
+    @inlinable
+    mutating func mapItems(in table: PhysicalAddress, level: Int, cursor: inout MapCursor,
+                           attributes: Format.EncodedAttributes) -> PageTableError? {
+        let shape = geometry[level]
+        let items = self.items(table)
+        let itemSize = shape.itemSize
+        let itemMask = itemSize &- 1
+        let groupItems = 1 &<< shape.contiguousLog2
+        var index = shape.index(of: cursor.address)
+        while index < shape.itemCount && cursor.address < cursor.end {
+            let remaining = cursor.end &- cursor.address
+            let alignment = cursor.address | cursor.output
+            if shape.allowsLeaf {
+                if groupItems > 1 {
+                    let groupSize = itemSize &<< UInt64(shape.contiguousLog2)
+                    if alignment & (groupSize &- 1) == 0 && remaining >= groupSize {
+                        if let error = writeContiguousLeaf(items, at: index, level: level, cursor: &cursor,
+                                                           attributes: attributes) { return error }
+                        index &+= groupItems
+                        continue
+                    }
+                }
+                if alignment & itemMask == 0 && remaining >= itemSize {
+                    // A run of single leaves: to the end of the range, the table, or the next
+                    // position where a contiguous group could start.
+                    var runEnd = min(shape.itemCount, index &+ Int(truncatingIfNeeded: remaining &>> UInt64(shape.itemShift)))
+                    if groupItems > 1 { runEnd = min(runEnd, (index | (groupItems &- 1)) &+ 1) }
+                    if let error = writeLeafRun(items, from: index, to: runEnd, level: level, cursor: &cursor,
+                                                attributes: attributes) { return error }
+                    index = runEnd
+                    continue
+                }
+            }
+            if let error = mapBelow(items, index: index, level: level, cursor: &cursor, attributes: attributes) {
+                return error
+            }
+            index &+= 1
+        }
+        return nil
+    }
+
+    /// Writes single leaves into items `from ..< to`, stopping at the first occupied item.
+    @inlinable
+    func writeLeafRun(_ items: TableItems<Format.Descriptor>, from start: Int, to end: Int, level: Int,
+                      cursor: inout MapCursor, attributes: Format.EncodedAttributes) -> PageTableError? {
+        let template = format.leafTemplate(attributes, level: level, contiguous: false)
+        let itemSize = geometry[level].itemSize
+        var output = cursor.output
+        var index = start
+        defer {
+            let done = UInt64(truncatingIfNeeded: index &- start) &* itemSize
+            cursor.address &+= done
+            cursor.output &+= done
+        }
+        while index < end {
+            let existing = items[index]
+            if existing != 0, format.decode(existing, level: level) != .empty {
+                return .alreadyMapped(cursor.address &+ UInt64(truncatingIfNeeded: index &- start) &* itemSize)
+            }
+            items[index] = format.leafDescriptor(template: template, outputAddress: output, level: level)
+            output &+= itemSize
+            index &+= 1
+        }
+        return nil
+    }
+
+    /// Writes one contiguous group at `index` (its first item) if all its items are empty.
+    @inlinable
+    func writeContiguousLeaf(_ items: TableItems<Format.Descriptor>, at start: Int, level: Int,
+                             cursor: inout MapCursor, attributes: Format.EncodedAttributes) -> PageTableError? {
+        let shape = geometry[level]
+        let end = start &+ (1 &<< shape.contiguousLog2)
+        for index in start..<end where items[index] != 0 {
+            if format.decode(items[index], level: level) != .empty { return .alreadyMapped(cursor.address) }
+        }
+        let template = format.leafTemplate(attributes, level: level, contiguous: true)
+        var output = cursor.output
+        for index in start..<end {
+            items[index] = format.leafDescriptor(template: template, outputAddress: output, level: level)
+            output &+= shape.itemSize
+        }
+        let size = shape.itemSize &<< UInt64(shape.contiguousLog2)
+        cursor.address &+= size
+        cursor.output &+= size
+        return nil
+    }
+
+    /// Maps through the table below item `index` of a table of `level`, allocating it if the
+    /// item is empty. A table allocated here that stays empty because the map failed is
+    /// unlinked again, so a failed map leaves no trace beyond its mapped prefix.
+    @inlinable
+    mutating func mapBelow(_ items: TableItems<Format.Descriptor>, index: Int, level: Int,
+                           cursor: inout MapCursor, attributes: Format.EncodedAttributes) -> PageTableError? {
+        guard level > 0 else { return .alreadyMapped(cursor.address) }  // Unreachable: level 0 holds every page.
+        let child: PhysicalAddress
+        let allocatedHere: Bool
+        switch format.decode(items[index], level: level) {
+        case .table(let address):
+            child = address
+            allocatedHere = false
+        case .leaf:
+            return .alreadyMapped(cursor.address)
+        case .empty:
+            guard let address = allocateTable(level: level &- 1) else {
+                return .outOfMemory(cursor.address, bytes: geometry[level &- 1].tableBytes)
+            }
+            items[index] = format.tableDescriptor(address: address, level: level)
+            child = address
+            allocatedHere = true
+        }
+        let itemStart = cursor.address & ~(geometry[level].itemSize &- 1)
+        let error = mapItems(in: child, level: level &- 1, cursor: &cursor, attributes: attributes)
+        if error != nil && allocatedHere && isEmptyTable(child, level: level &- 1) {
+            unlinkTable(child, from: items, index: index, level: level, itemStart: itemStart)
+        }
+        return error
+    }
+}
+
+/// Where a map has got to: the next input and output address, and the end of the range.
+@frozen @usableFromInline
+struct MapCursor {
+    @usableFromInline var address: VirtualAddress
+    @usableFromInline var output: PhysicalAddress
+    @usableFromInline let end: VirtualAddress
+
+    @inlinable
+    init(address: VirtualAddress, output: PhysicalAddress, end: VirtualAddress) {
+        self.address = address
+        self.output = output
+        self.end = end
+    }
+}

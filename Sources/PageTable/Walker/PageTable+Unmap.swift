@@ -1,0 +1,74 @@
+extension PageTable {
+    /// Unmaps `iova ..< iova + size`, which may span several earlier mappings.
+    ///
+    /// Leaves are removed front to back. The unmap stops with `not-mapped` at the first hole,
+    /// and with `partial-leaf` at a leaf that starts before `iova` or ends after the range
+    /// (leaves are never split); the outcome's ``RangeOutcome/bytes`` is what was removed before
+    /// that point. Every table left empty -- fully covered or emptied -- is unlinked and freed
+    /// after the invalidation sync that ends this call.
+    @inlinable
+    public mutating func unmap(iova: VirtualAddress, size: UInt64) -> RangeOutcome {
+        let end: VirtualAddress
+        do throws(PageTableError) {
+            end = try checkInputRange(iova, size: size)
+        } catch {
+            return RangeOutcome(bytes: 0, error: error)
+        }
+        var cursor = UnmapCursor(address: iova, end: end)
+        let error = unmapItems(in: root, level: geometry.topLevel, cursor: &cursor)
+        sync()
+        return RangeOutcome(bytes: cursor.address &- iova, error: error)
+    }
+
+    /// Unmaps from `cursor` in the table at `table` (of `level`) until the range or the table
+    /// ends. Returns the error that stopped it; `cursor` then points at the first byte kept.
+    @inlinable
+    mutating func unmapItems(in table: PhysicalAddress, level: Int, cursor: inout UnmapCursor) -> PageTableError? {
+        let shape = geometry[level]
+        let items = self.items(table)
+        let itemSize = shape.itemSize
+        var index = shape.index(of: cursor.address)
+        while index < shape.itemCount && cursor.address < cursor.end {
+            switch format.decode(items[index], level: level) {
+            case .empty:
+                return .notMapped(cursor.address)
+            case .leaf(_, let contiguous):
+                let count = contiguous ? 1 &<< shape.contiguousLog2 : 1
+                let leafSize = itemSize &* UInt64(count)
+                let leafStart = cursor.address & ~(leafSize &- 1)
+                guard leafStart == cursor.address, cursor.end &- cursor.address >= leafSize else {
+                    return .partialLeaf(cursor.address, leafStart: leafStart, leafSize: leafSize)
+                }
+                for member in index..<(index &+ count) { items[member] = 0 }
+                gather.addLeaves(cursor.address, cursor.address &+ leafSize, level: level)
+                cursor.address &+= leafSize
+                index &+= count
+            case .table(let child):
+                let start = cursor.address
+                let itemStart = start & ~(itemSize &- 1)
+                let coversItem = start == itemStart && cursor.end &- start >= itemSize
+                let error = unmapItems(in: child, level: level &- 1, cursor: &cursor)
+                if cursor.address != start,
+                   (coversItem && error == nil) || isEmptyTable(child, level: level &- 1) {
+                    unlinkTable(child, from: items, index: index, level: level, itemStart: itemStart)
+                }
+                if let error { return error }
+                index &+= 1
+            }
+        }
+        return nil
+    }
+}
+
+/// Where an unmap has got to.
+@frozen @usableFromInline
+struct UnmapCursor {
+    @usableFromInline var address: VirtualAddress
+    @usableFromInline let end: VirtualAddress
+
+    @inlinable
+    init(address: VirtualAddress, end: VirtualAddress) {
+        self.address = address
+        self.end = end
+    }
+}

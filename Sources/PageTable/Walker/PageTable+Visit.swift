@@ -1,0 +1,44 @@
+extension PageTable {
+    /// Visits every table and leaf in pre-order (a table before its items, items in address
+    /// order). Leaves entirely outside `range` and tables that do not intersect it are skipped.
+    public func visit(_ range: Range<VirtualAddress>? = nil, _ body: (TreeNode) throws -> Void) rethrows {
+        let range = range ?? 0..<geometry.inputLimit
+        try visitTable(root, level: geometry.topLevel, base: 0, range: range, body)
+    }
+
+    /// Calls `body` with every leaf intersecting `range` (all leaves if `nil`), in address order.
+    public func forEachMapping(in range: Range<VirtualAddress>? = nil, _ body: (Mapping) throws -> Void) rethrows {
+        try visit(range) { node in
+            if case .leaf(let mapping) = node { try body(mapping) }
+        }
+    }
+
+    func visitTable(_ address: PhysicalAddress, level: Int, base: VirtualAddress, range: Range<VirtualAddress>,
+                    _ body: (TreeNode) throws -> Void) rethrows {
+        let shape = geometry[level]
+        try body(.table(TableInfo(address: address, level: level, virtualAddress: base, bytes: shape.tableBytes)))
+        let table = items(address)
+        var index = 0
+        while index < shape.itemCount {
+            let start = base &+ UInt64(index) &<< UInt64(shape.itemShift)
+            var step = 1
+            switch format.decode(table[index], level: level) {
+            case .empty:
+                break
+            case .table(let child):
+                if start < range.upperBound && start &+ shape.itemSize > range.lowerBound {
+                    try visitTable(child, level: level - 1, base: start, range: range, body)
+                }
+            case .leaf(let output, let contiguous):
+                let size = contiguous ? shape.itemSize << UInt64(shape.contiguousLog2) : shape.itemSize
+                if contiguous { step = (1 << shape.contiguousLog2) - (index & ((1 << shape.contiguousLog2) - 1)) }
+                let leafStart = start & ~(size - 1)
+                if leafStart < range.upperBound && leafStart + size > range.lowerBound {
+                    try body(.leaf(Mapping(virtualAddress: leafStart, physicalAddress: output, size: size, level: level,
+                                           attributes: format.attributes(ofLeaf: table[index], level: level))))
+                }
+            }
+            index += step
+        }
+    }
+}

@@ -1,0 +1,179 @@
+/// A page table of any format: the one walker that maps, unmaps, translates and visits.
+///
+/// ```
+///   PageTable<Format, Memory, Allocator, Invalidator>
+///      |-- Format       geometry and descriptor encoding (ARMLPAE, ...)
+///      |-- Memory       where tables live, by physical address (PhysicalArena, your DMA buffer)
+///      |-- Allocator    hands out table memory (BuddyAllocator, your pool)
+///      `-- Invalidator  the hardware's TLB maintenance (your driver, or OfflineInvalidator)
+/// ```
+///
+/// Everything is generic and `@inlinable`, so each format gets its own specialised walker with
+/// no dynamic dispatch below the public operations. To choose a format at run time, wrap a
+/// table in ``AnyPageTable``.
+///
+/// The table owns its tables: it is noncopyable and its `deinit` tears the tree down (one
+/// ``TLBInvalidator/invalidateAll()``, then every table goes back to the allocator).
+///
+/// Locking: the table does no locking. Callers must not run overlapping `map`, `unmap` and
+/// `translate` calls concurrently (hold a range lock over each call's input range); since
+/// mutating operations need exclusive access to the value, Swift enforces this for a table
+/// owned by one task.
+public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator: TableAllocator,
+                        Invalidator: TLBInvalidator>: ~Copyable {
+    /// The format description.
+    public let format: Format
+    /// The memory tables live in.
+    public let memory: Memory
+    /// The allocator tables come from.
+    public let allocator: Allocator
+    /// The hardware's TLB maintenance.
+    public let invalidator: Invalidator
+    /// Physical address of the top table, which the hardware register points at.
+    public let root: PhysicalAddress
+
+    @usableFromInline let geometry: TableGeometry
+    @usableFromInline var gather = InvalidationGather()
+    @usableFromInline var counters: TableCounters
+
+    /// Creates an empty table: allocates and zeroes the top table.
+    ///
+    /// Throws `out-of-memory` if the allocator cannot provide the top table.
+    @inlinable
+    public init(format: Format, memory: Memory, allocator: Allocator, invalidator: Invalidator) throws(PageTableError) {
+        let geometry = format.geometry
+        for level in 0..<geometry.levelCount {
+            precondition(format.decode(0, level: level) == .empty,
+                         "\(format.name): an all-zero descriptor must decode as empty (level \(level))")
+        }
+        self.format = format
+        self.memory = memory
+        self.allocator = allocator
+        self.invalidator = invalidator
+        self.geometry = geometry
+        self.counters = TableCounters()
+        let top = geometry[geometry.topLevel]
+        guard let root = Self.allocateTable(top, geometry: geometry, memory: memory, allocator: allocator) else {
+            throw PageTableError(.outOfMemory, at: 0, "no \(top.tableBytes)-byte top table could be allocated")
+        }
+        self.root = root
+        counters.add(bytes: top.tableBytes)
+    }
+
+    deinit {
+        invalidator.invalidateAll()
+        for table in pendingFrees() { allocator.free(table.address, bytes: table.bytes) }
+        freeSubtree(root, level: geometry.topLevel)
+    }
+
+    /// Live tables, including the top table and tables unlinked but not yet freed.
+    public var tableCount: Int { counters.tables }
+
+    /// Bytes of live tables, each counted by its own size.
+    public var tableBytes: Int { counters.bytes }
+
+    /// The hardware register values for this table.
+    public var registers: [HardwareRegister] { format.registers(root: root) }
+}
+
+/// Live-table accounting, kept as tables are allocated and freed.
+@usableFromInline
+struct TableCounters {
+    @usableFromInline var tables = 0
+    @usableFromInline var bytes = 0
+    @usableFromInline init() {}
+    @inlinable mutating func add(bytes: Int) { tables += 1; self.bytes += bytes }
+    @inlinable mutating func remove(bytes: Int) { tables -= 1; self.bytes -= bytes }
+}
+
+// MARK: - Table memory
+
+extension PageTable {
+    /// The items of the table at `address`.
+    @inlinable @inline(__always)
+    func items(_ address: PhysicalAddress) -> TableItems<Format.Descriptor> {
+        TableItems(memory.pointer(to: address))
+    }
+
+    /// Allocates and zeroes a table of `level`, checking what the allocator returned.
+    @inlinable
+    mutating func allocateTable(level: Int) -> PhysicalAddress? {
+        let shape = geometry[level]
+        guard let address = Self.allocateTable(shape, geometry: geometry, memory: memory, allocator: allocator) else {
+            return nil
+        }
+        counters.add(bytes: shape.tableBytes)
+        return address
+    }
+
+    @inlinable
+    static func allocateTable(_ shape: LevelGeometry, geometry: TableGeometry, memory: Memory,
+                              allocator: Allocator) -> PhysicalAddress? {
+        let bytes = shape.tableBytes
+        guard let address = allocator.allocate(bytes: bytes, alignment: shape.tableAlignment,
+                                               limit: geometry.tableAddressLimit) else { return nil }
+        // An allocator that breaks its contract is refused rather than trusted.
+        guard address & UInt64(shape.tableAlignment &- 1) == 0,
+              address <= geometry.tableAddressLimit &- UInt64(bytes &- 1),
+              memory.contains(address, bytes: bytes) else {
+            allocator.free(address, bytes: bytes)
+            return nil
+        }
+        memory.pointer(to: address).initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+        return address
+    }
+
+    /// Unlinks the table that item `index` of `parent` (a table of `level`) points at. It is
+    /// freed by the next ``sync()``, after the hardware has been told.
+    @inlinable
+    mutating func unlinkTable(_ child: PhysicalAddress, from parent: TableItems<Format.Descriptor>, index: Int,
+                              level: Int, itemStart: VirtualAddress) {
+        parent[index] = 0
+        let itemEnd = itemStart &+ geometry[level].itemSize
+        gather.addUnlinkedTable(child, bytes: geometry[level &- 1].tableBytes, itemStart, itemEnd, level: level)
+    }
+
+    /// Whether every item of the table at `address` (of `level`) is empty.
+    @inlinable
+    func isEmptyTable(_ address: PhysicalAddress, level: Int) -> Bool {
+        let table = items(address)
+        for index in 0..<geometry[level].itemCount {
+            if table[index] != 0, format.decode(table[index], level: level) != .empty { return false }
+        }
+        return true
+    }
+
+    /// Tells the invalidator about the gathered changes, then frees the unlinked tables.
+    @inlinable
+    mutating func sync() {
+        guard !gather.isEmpty else { return }
+        if gather.leafStart < gather.leafEnd {
+            invalidator.invalidateLeaves(in: gather.leafStart..<gather.leafEnd, levels: gather.leafLevels)
+        }
+        if gather.walkStart < gather.walkEnd {
+            invalidator.invalidateWalks(in: gather.walkStart..<gather.walkEnd, levels: gather.walkLevels)
+        }
+        for table in gather.unlinkedTables {
+            allocator.free(table.address, bytes: table.bytes)
+            counters.remove(bytes: table.bytes)
+        }
+        gather = InvalidationGather()
+    }
+
+    @usableFromInline
+    func pendingFrees() -> [(address: PhysicalAddress, bytes: Int)] { gather.unlinkedTables }
+
+    /// Frees a table and everything below it (teardown only: no invalidation per table).
+    @usableFromInline
+    func freeSubtree(_ address: PhysicalAddress, level: Int) {
+        if level > 0 {
+            let table = items(address)
+            for index in 0..<geometry[level].itemCount {
+                if case .table(let child) = format.decode(table[index], level: level) {
+                    freeSubtree(child, level: level - 1)
+                }
+            }
+        }
+        allocator.free(address, bytes: geometry[level].tableBytes)
+    }
+}

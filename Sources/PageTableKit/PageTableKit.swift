@@ -1,0 +1,3 @@
+// The umbrella module: `import PageTableKit` brings the core and every built-in format.
+@_exported import PageTable
+@_exported import ARMLPAE
