@@ -26,5 +26,7 @@ let package = Package(
         .testTarget(name: "PageTableTests", dependencies: ["PageTable", "PageTableTestSupport"]),
         .testTarget(name: "ARMLPAETests", dependencies: ["ARMLPAE", "PageTableTestSupport"]),
         .testTarget(name: "PageTableCLITests", dependencies: ["PageTableCLI"]),
+        // The cross-format matrix: every format and configuration against one reference model.
+        .testTarget(name: "ConformanceTests", dependencies: ["PageTableKit", "PageTableTestSupport"]),
     ]
 )

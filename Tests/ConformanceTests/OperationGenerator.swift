@@ -1,0 +1,97 @@
+import PageTableKit
+import PageTableTestSupport
+
+/// A random map or unmap request.
+enum Operation: CustomStringConvertible {
+    case map(iova: UInt64, pa: UInt64, size: UInt64, attributes: MapAttributes)
+    case unmap(iova: UInt64, size: UInt64)
+
+    var description: String {
+        switch self {
+        case .map(let iova, let pa, let size, let attributes): "map \(hex(iova)) \(hex(pa)) \(hex(size)) \(attributes)"
+        case .unmap(let iova, let size): "unmap \(hex(iova)) \(hex(size))"
+        }
+    }
+}
+
+/// Draws operations that collide often: addresses cluster in a window a few top-level leaves
+/// wide, half of them next to existing leaves, with sizes spread over every leaf size.
+struct OperationGenerator {
+    let geometry: TableGeometry
+    let leafShifts: [Int]
+    let window: UInt64
+    /// Maps are kept under this many smallest pages unless both addresses allow large leaves.
+    let pageBudget: UInt64 = 2048
+
+    init(geometry: TableGeometry) {
+        self.geometry = geometry
+        leafShifts = geometry.leafSizeShifts
+        window = min(geometry.inputLimit, (1 << UInt64(leafShifts.last!)) * 8)
+    }
+
+    mutating func next(model: ReferenceModel, using random: inout SeededGenerator) -> Operation {
+        let shift = leafShifts.randomElement(using: &random)!
+        let unit: UInt64 = 1 << UInt64(shift)
+        let units = UInt64.random(in: 1...3, using: &random)
+        var size = unit * units
+        // Each size lands in a window 16 units wide from 0: small operations crowd together,
+        // large ones still find room, and aiming at existing leaves mixes the sizes.
+        var iova = alignedAddress(below: min(window, unit << 4), unit: unit, using: &random)
+        if let leaf = model.leaves.randomElement(using: &random), Bool.random(using: &random) {
+            iova = leaf.start  // Aim at an existing leaf: overlaps, partial leaves, runs.
+            if Int.random(in: 0..<4, using: &random) == 0 { iova += geometry.pageSize * UInt64.random(in: 0...3, using: &random) }
+        }
+        if iova >= geometry.inputLimit { iova = geometry.inputLimit - unit }
+        if iova + size > geometry.inputLimit { size = geometry.inputLimit - iova }
+        if Int.random(in: 0..<5, using: &random) < 2 {
+            return .unmap(iova: iova, size: size)
+        }
+        let outputLimit = geometry.outputLimit
+        guard size < outputLimit / 2 else { return .unmap(iova: iova, size: size) }
+        var pa = alignedAddress(below: outputLimit - size, unit: unit, using: &random)
+        // Offset the physical address by a page now and then, which forces smaller leaves --
+        // within a budget, so one operation never writes millions of items.
+        if size / geometry.pageSize <= pageBudget && Bool.random(using: &random) {
+            pa = alignedAddress(below: outputLimit - size, unit: geometry.pageSize, using: &random)
+        }
+        if size / geometry.pageSize > pageBudget {  // Large: let the physical side allow the largest leaves.
+            let largest: UInt64 = 1 << UInt64(leafShifts.last!)
+            pa = (pa & ~(largest - 1)) | (iova & (largest - 1))
+        }
+        return .map(iova: iova, pa: pa, size: size, attributes: randomAttributes(using: &random))
+    }
+
+    /// Addresses worth translating after `operation`: its ends and a few random ones.
+    func probes(around operation: Operation, model: ReferenceModel, using random: inout SeededGenerator) -> [UInt64] {
+        let (start, size): (UInt64, UInt64)
+        switch operation {
+        case .map(let iova, _, let mapSize, _): (start, size) = (iova, mapSize)
+        case .unmap(let iova, let unmapSize): (start, size) = (iova, unmapSize)
+        }
+        var probes = [start, start + size - 1, start + UInt64.random(in: 0..<size, using: &random)]
+        probes.append(UInt64.random(in: 0..<window, using: &random))
+        if let leaf = model.leaves.randomElement(using: &random) {
+            probes.append(leaf.start + UInt64.random(in: 0..<leaf.size, using: &random))
+        }
+        return probes.filter { $0 < geometry.inputLimit }
+    }
+
+    private func alignedAddress(below limit: UInt64, unit: UInt64, using random: inout SeededGenerator) -> UInt64 {
+        guard limit >= unit else { return 0 }
+        return UInt64.random(in: 0..<(limit / unit), using: &random) * unit
+    }
+
+    private func randomAttributes(using random: inout SeededGenerator) -> MapAttributes {
+        let accessChoices: [MapAttributes.Access] = [.read, [.read, .write], [.read, .execute], [.read, .write, .execute],
+                                                     .write, [], .execute]
+        let weights = [6, 8, 3, 3, 1, 1, 1]
+        var pick = Int.random(in: 0..<weights.reduce(0, +), using: &random)
+        var access: MapAttributes.Access = .read
+        for (choice, weight) in zip(accessChoices, weights) {
+            if pick < weight { access = choice; break }
+            pick -= weight
+        }
+        let memoryType = [MapAttributes.MemoryType.normal, .cacheable, .device].randomElement(using: &random)!
+        return MapAttributes(access: access, privileged: Int.random(in: 0..<4, using: &random) == 0, memoryType: memoryType)
+    }
+}

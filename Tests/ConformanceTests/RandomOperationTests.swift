@@ -1,0 +1,111 @@
+import PageTableKit
+import PageTableTestSupport
+import Testing
+
+/// Model-based random tests: thousands of seeded operations per configuration, every outcome
+/// and every translation compared with ``ReferenceModel``. Set `PAGETABLE_SEED` to replay a
+/// failing seed; failures name the seed.
+@Suite struct RandomOperationTests {
+    static let operations = 3000
+
+    @Test(arguments: FormatCase.all)
+    func randomOperationsMatchTheModel(_ formatCase: FormatCase) throws {
+        let seed = baseSeed() ^ UInt64(truncatingIfNeeded: formatCase.name.hashValueStable)
+        try run(formatCase.make(), fixture: formatCase.fixture(), seed: seed)
+    }
+
+    private func run<Format: PageTableFormat>(_ format: Format, fixture: TableFixture, seed: UInt64) throws {
+        var random = SeededGenerator(seed: seed)
+        var generator = OperationGenerator(geometry: format.geometry)
+        var table = try fixture.makeTable(format)
+        var model = ReferenceModel(geometry: format.geometry)
+        let context = "\(format.name) seed \(seed)"
+        var seenOutcomes: Set<String> = []
+
+        for step in 0..<Self.operations {
+            let operation = generator.next(model: model, using: &random)
+            let where_ = "\(context) step \(step): \(operation)"
+            switch operation {
+            case .map(let iova, let pa, let size, let attributes):
+                let outcome = table.map(iova: iova, to: pa, size: size, attributes: attributes)
+                if (try? format.encode(attributes)) == nil {
+                    seenOutcomes.insert("map " + (outcome.error?.kind.name ?? "ok"))
+                    #expect(outcome.bytes == 0 && outcome.error?.kind == .invalidAttributes, "\(where_)")
+                    continue
+                }
+                let expected = model.map(iova, pa, size, attributes)
+                seenOutcomes.insert("map " + (outcome.error?.kind.name ?? "ok"))
+                #expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error, "\(where_): got \(outcome)")
+            case .unmap(let iova, let size):
+                let outcome = table.unmap(iova: iova, size: size)
+                let expected = model.unmap(iova, size)
+                seenOutcomes.insert("unmap " + (outcome.error?.kind.name ?? "ok"))
+                #expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error, "\(where_): got \(outcome)")
+            }
+            for probe in generator.probes(around: operation, model: model, using: &random) {
+                let leaf = model.leaf(covering: probe)
+                #expect(table.translate(probe) == model.translate(probe), "\(where_): translate \(hex(probe))")
+                #expect(table.lookup(probe)?.attributes == leaf?.attributes, "\(where_): attributes at \(hex(probe))")
+            }
+            if step % 250 == 0 || step == Self.operations - 1 {
+                let same = sameLeaves(table, model)
+                try #require(same, "\(where_): leaf lists differ")
+                let violations = table.invariantViolations()
+                try #require(violations.isEmpty, "\(where_): \(violations)")
+            }
+        }
+
+        // The run must have exercised every outcome and every leaf size, or it proves little.
+        let wanted: Set<String> = ["map ok", "map already-mapped", "map invalid-attributes",
+                                   "unmap ok", "unmap not-mapped", "unmap partial-leaf"]
+        #expect(wanted.subtracting(seenOutcomes).isEmpty, "\(context): never saw \(wanted.subtracting(seenOutcomes))")
+        let leafSizes = Set(format.geometry.leafSizeShifts.map { UInt64(1) << UInt64($0) })
+        #expect(leafSizes.subtracting(model.leafSizesBuilt).isEmpty,
+                "\(context): never built leaves of \(leafSizes.subtracting(model.leafSizesBuilt).map(hex))")
+
+        // Unmap everything, in runs of adjacent leaves, and only the top table must remain.
+        for run in adjacentRuns(model.leaves) {
+            let outcome = table.unmap(iova: run.lowerBound, size: run.upperBound - run.lowerBound)
+            #expect(outcome.isComplete, "\(context): final unmap \(run): \(outcome)")
+        }
+        #expect(table.tableCount == 1, "\(context): \(table.tableCount) tables remain")
+        #expect(fixture.allocator.liveBlocks == 1, "\(context): allocator holds \(fixture.allocator.liveBlocks) blocks")
+        #expect(table.invariantViolations().isEmpty, "\(context)")
+    }
+
+    private func sameLeaves<Format: PageTableFormat>(_ table: borrowing TestTable<Format>, _ model: ReferenceModel) -> Bool {
+        var leaves: [ReferenceModel.Leaf] = []
+        table.forEachMapping { leaves.append(.init(start: $0.virtualAddress, size: $0.size,
+                                                   physicalAddress: $0.physicalAddress, attributes: $0.attributes)) }
+        return leaves == model.leaves
+    }
+
+    private func adjacentRuns(_ leaves: [ReferenceModel.Leaf]) -> [Range<UInt64>] {
+        var runs: [Range<UInt64>] = []
+        for leaf in leaves {
+            if let last = runs.last, last.upperBound == leaf.start {
+                runs[runs.count - 1] = last.lowerBound..<leaf.end
+            } else {
+                runs.append(leaf.start..<leaf.end)
+            }
+        }
+        return runs
+    }
+}
+
+/// The seed for this run: `PAGETABLE_SEED` from the environment, or a fixed default.
+func baseSeed() -> UInt64 {
+    if let text = getenv("PAGETABLE_SEED"), let seed = UInt64(String(cString: text)) { return seed }
+    return 0x5EED_0001
+}
+
+func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
+
+extension String {
+    /// A hash that is the same in every process (Swift's `hashValue` is seeded per process).
+    var hashValueStable: UInt64 { utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 } }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

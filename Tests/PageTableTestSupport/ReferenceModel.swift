@@ -1,0 +1,102 @@
+import PageTable
+
+/// A deliberately simple model of what a page table should contain: a sorted list of leaves.
+///
+/// It knows nothing about tables. It predicts every operation's outcome from the contract in
+/// `docs/semantics.md` alone: map places the largest leaf legal at each position (alignment
+/// of both addresses and remaining length, among the geometry's leaf sizes) and stops at the
+/// first leaf that would overlap an existing one; unmap removes whole leaves front to back and
+/// stops at a hole or at a leaf it would have to split.
+public struct ReferenceModel {
+    /// One leaf of the model.
+    public struct Leaf: Hashable, CustomStringConvertible {
+        public var start: UInt64
+        public var size: UInt64
+        public var physicalAddress: UInt64
+        public var attributes: MapAttributes
+        public var end: UInt64 { start + size }
+        public var description: String { "0x\(String(start, radix: 16))+0x\(String(size, radix: 16))" }
+
+        public init(start: UInt64, size: UInt64, physicalAddress: UInt64, attributes: MapAttributes) {
+            self.start = start
+            self.size = size
+            self.physicalAddress = physicalAddress
+            self.attributes = attributes
+        }
+    }
+
+    /// Leaves ordered by start address; they never overlap.
+    public private(set) var leaves: [Leaf] = []
+    /// Every leaf size the model has placed so far (for coverage checks).
+    public private(set) var leafSizesBuilt: Set<UInt64> = []
+    /// Leaf sizes (log2 bytes) the format offers, largest first.
+    public let leafShifts: [Int]
+    /// The geometry the model mirrors.
+    public let geometry: TableGeometry
+
+    /// Creates an empty model for a geometry.
+    public init(geometry: TableGeometry) {
+        self.geometry = geometry
+        leafShifts = geometry.leafSizeShifts.sorted(by: >)
+    }
+
+    /// The predicted outcome: bytes mapped and the error kind, if any. Validation is the
+    /// caller's concern: pass only valid requests, or compare validation separately.
+    public mutating func map(_ iova: UInt64, _ pa: UInt64, _ size: UInt64, _ attributes: MapAttributes)
+        -> (bytes: UInt64, error: PageTableError.Kind?) {
+        var offset: UInt64 = 0
+        while offset < size {
+            let va = iova + offset, out = pa + offset
+            guard let shift = leafShifts.first(where: { shift in
+                let mask = (UInt64(1) << UInt64(shift)) - 1
+                return (va | out) & mask == 0 && size - offset > mask
+            }) else { fatalError("no leaf fits at 0x\(String(va, radix: 16)); the request was not page-aligned") }
+            let leaf = Leaf(start: va, size: 1 << UInt64(shift), physicalAddress: out, attributes: attributes)
+            let position = insertionPoint(va)
+            if position > 0 && leaves[position - 1].end > va { return (offset, .alreadyMapped) }
+            if position < leaves.count && leaves[position].start < leaf.end { return (offset, .alreadyMapped) }
+            leaves.insert(leaf, at: position)
+            leafSizesBuilt.insert(leaf.size)
+            offset += leaf.size
+        }
+        return (size, nil)
+    }
+
+    /// The predicted outcome of an unmap.
+    public mutating func unmap(_ iova: UInt64, _ size: UInt64) -> (bytes: UInt64, error: PageTableError.Kind?) {
+        var cursor = iova
+        let end = iova + size
+        while cursor < end {
+            guard let index = leafIndex(covering: cursor) else { return (cursor - iova, .notMapped) }
+            let leaf = leaves[index]
+            guard leaf.start == cursor, leaf.end <= end else { return (cursor - iova, .partialLeaf) }
+            leaves.remove(at: index)
+            cursor = leaf.end
+        }
+        return (size, nil)
+    }
+
+    /// What `iova` translates to, or `nil`.
+    public func translate(_ iova: UInt64) -> UInt64? {
+        leafIndex(covering: iova).map { leaves[$0].physicalAddress + (iova - leaves[$0].start) }
+    }
+
+    /// The leaf covering `iova`, if any.
+    public func leaf(covering iova: UInt64) -> Leaf? { leafIndex(covering: iova).map { leaves[$0] } }
+
+    private func leafIndex(covering address: UInt64) -> Int? {
+        let position = insertionPoint(address + 1)
+        guard position > 0, leaves[position - 1].end > address else { return nil }
+        return position - 1
+    }
+
+    /// The first index whose leaf starts at or after `address`.
+    private func insertionPoint(_ address: UInt64) -> Int {
+        var low = 0, high = leaves.count
+        while low < high {
+            let middle = (low + high) / 2
+            if leaves[middle].start < address { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}
