@@ -24,9 +24,9 @@ struct FormatCase: CustomTestStringConvertible, Sendable {
             (.size64K, .stage1, 48, 48), (.size64K, .stage2, 42, 42), (.size64K, .stage1, 52, 52),
         ]
         return configurations.map { granule, stage, ias, oas in
-            FormatCase(name: "arm-lpae-64 \(granule) s\(stage.rawValue) ias\(ias) oas\(oas)") {
+            FormatCase(name: "arm-lpae-64 \(granule) s\(stage.rawValue) ias\(ias) oas\(oas)", make: {
                 try! ARMLPAE(granule: granule, stage: stage, inputAddressBits: ias, outputAddressBits: oas)
-            }
+            }, arenaBase: oas == 52 ? 0x000F_0000_0000_0000 : 0x8000_0000)  // 52-bit: tables above 2^48
         }
     }()
 
