@@ -1,0 +1,88 @@
+extension CommandLineOptions {
+    /// The result of parsing `run`'s arguments.
+    enum Parsed {
+        /// `--help` or `-h` was given: print usage and succeed.
+        case help
+        /// A run to perform.
+        case run(CommandLineOptions)
+    }
+
+    /// Options that take no value.
+    private static let flags: Set<String> = ["stats", "dump"]
+    /// Options common to every format that take a value.
+    private static let valued: Set<String> = ["format", "memory-base", "memory-size", "export"]
+
+    /// Parses the arguments after `run`: options in any order (`--name VALUE`, `--stats`,
+    /// `--dump`), and exactly one SCRIPT (`-` for standard input; after `--`, any argument
+    /// is SCRIPT).
+    static func parse(_ arguments: some Collection<String>, catalog: FormatCatalog) throws(UsageError) -> Parsed {
+        var values: [String: String] = [:]
+        var flags: Set<String> = []
+        var positionals: [String] = []
+        var optionsEnded = false
+        var remaining = arguments[...]
+        while let argument = remaining.popFirst() {
+            if optionsEnded || argument == "-" || !argument.hasPrefix("-") {
+                positionals.append(argument)
+                continue
+            }
+            if argument == "--" { optionsEnded = true; continue }
+            if argument == "--help" || argument == "-h" { return .help }
+            let name = String(argument.dropFirst(2))
+            guard argument.hasPrefix("--") else { throw UsageError("unknown option '\(argument)'") }
+            if Self.flags.contains(name) {
+                flags.insert(name)
+            } else if Self.valued.contains(name) || catalog.isFormatOption(name) {
+                guard let value = remaining.popFirst(), !value.hasPrefix("--") else {
+                    throw UsageError("option '\(argument)' needs a value")
+                }
+                guard values.updateValue(value, forKey: name) == nil else {
+                    throw UsageError("option '\(argument)' is given more than once")
+                }
+            } else {
+                throw UsageError("unknown option '\(argument)'")
+            }
+        }
+        guard let formatName = values.removeValue(forKey: "format") else {
+            throw UsageError("missing required option '--format' (formats: \(catalog.names))")
+        }
+        guard let format = catalog.entry(named: formatName) else {
+            throw UsageError("unknown format '\(formatName)' for --format (formats: \(catalog.names))")
+        }
+        guard positionals.count <= 1 else {
+            throw UsageError("unexpected argument '\(positionals[1])' (only one SCRIPT is run)")
+        }
+        guard let script = positionals.first else {
+            throw UsageError("missing SCRIPT (a file, or - for standard input)")
+        }
+        var options = CommandLineOptions(format: format, formatSettings: FormatSettings(options: [], given: [:]),
+                                         script: ScriptSource(argument: script))
+        if let base = values.removeValue(forKey: "memory-base") { options.memoryBase = try memoryBase(base) }
+        if let size = values.removeValue(forKey: "memory-size") { options.memorySize = try memorySize(size) }
+        options.exportDirectory = values.removeValue(forKey: "export")
+        options.printsStatistics = flags.contains("stats")
+        options.dumpsTable = flags.contains("dump")
+        for name in values.keys.sorted() where format.option(named: name) == nil {
+            throw UsageError("option '--\(name)' does not apply to format '\(format.name)'")
+        }
+        options.formatSettings = FormatSettings(options: format.options, given: values)
+        return .run(options)
+    }
+
+    private static func memoryBase(_ text: String) throws(UsageError) -> UInt64 {
+        guard let base = try? NumberParser.parse(text) else {
+            throw UsageError("bad value '\(text)' for --memory-base (expected an address)")
+        }
+        guard base % memoryBaseAlignment == 0 else {
+            throw UsageError("--memory-base \(base.hexadecimal) is not 4K-aligned")
+        }
+        return base
+    }
+
+    private static func memorySize(_ text: String) throws(UsageError) -> Int {
+        guard let size = try? NumberParser.parse(text), let bytes = Int(exactly: size), bytes > 0 else {
+            throw UsageError("bad value '\(text)' for --memory-size (expected a positive byte count)")
+        }
+        return bytes
+    }
+}

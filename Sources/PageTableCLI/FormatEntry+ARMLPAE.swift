@@ -1,0 +1,38 @@
+import PageTableKit
+
+extension FormatEntry {
+    /// `arm-lpae-64`: ARM VMSAv8-64 long-descriptor tables (``ARMLPAE``).
+    public static let armLPAE64 = FormatEntry(
+        name: ARMLPAE.formatName,
+        summary: "ARM VMSAv8-64 long-descriptor (LPAE) translation tables, stage 1 or 2",
+        options: [
+            FormatOption(name: "granule", valueSyntax: "4k|16k|64k", defaultValue: "4k",
+                         summary: "translation granule: smallest page and table size"),
+            FormatOption(name: "stage", valueSyntax: "1|2", defaultValue: "1",
+                         summary: "translation stage (1: TTBR0/TCR/MAIR, 2: VTTBR/VTCR)"),
+            FormatOption(name: "ias", valueSyntax: "N", defaultValue: "48",
+                         summary: "input-address size in bits"),
+            FormatOption(name: "oas", valueSyntax: "N", defaultValue: "48",
+                         summary: "output-address size in bits"),
+        ],
+        build: { (settings, memory, allocator) throws(UsageError) in
+            let granule = try settings.choice("granule", ["4k": ARMLPAE.Granule.size4K, "16k": .size16K, "64k": .size64K])
+            let stage = try settings.choice("stage", ["1": ARMLPAE.Stage.stage1, "2": .stage2])
+            let inputBits = try settings.integer("ias")
+            let outputBits = try settings.integer("oas")
+            let format: ARMLPAE
+            do throws(ARMLPAE.ConfigurationError) {
+                format = try ARMLPAE(granule: granule, stage: stage, inputAddressBits: inputBits,
+                                     outputAddressBits: outputBits)
+            } catch {
+                throw UsageError("invalid \(ARMLPAE.formatName) configuration: \(error)")
+            }
+            let table = try makeTable(format, memory: memory, allocator: allocator)
+            return BuiltTable(table: table, parameters: [
+                "granule": .string(granule.description),
+                "stage": .integer(Int64(stage.rawValue)),
+                "ias": .integer(Int64(inputBits)),
+                "oas": .integer(Int64(outputBits)),
+            ])
+        })
+}

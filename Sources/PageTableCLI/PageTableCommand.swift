@@ -1,0 +1,83 @@
+import Foundation
+
+/// The `pagetable` command: parses arguments, then runs `formats` or `run`.
+///
+/// Streams are injected so tests run the command in-process; ``main(arguments:)`` runs it on
+/// the process's own streams. Standard output carries only answers (then statistics, then the
+/// dump); every diagnostic goes to standard error.
+///
+/// Exit statuses: 0 success; 1 the export could not be written; 2 usage error or malformed
+/// script (in which case nothing is written to standard output and nothing is exported).
+public struct PageTableCommand: Sendable {
+    /// Exit status of a successful run.
+    public static let success: Int32 = 0
+    /// Exit status when the image could not be exported.
+    public static let exportFailure: Int32 = 1
+    /// Exit status of a usage error or malformed script.
+    public static let usageFailure: Int32 = 2
+
+    /// The formats this command offers.
+    public var catalog: FormatCatalog
+
+    /// A command offering the formats of `catalog`.
+    public init(catalog: FormatCatalog = .builtIn) { self.catalog = catalog }
+
+    /// Runs the command for `arguments` (without the program name) and returns its exit status.
+    ///
+    /// - Parameters:
+    ///   - standardInput: reads all of standard input (for SCRIPT `-`); `nil` if it cannot.
+    ///   - standardOutput: receives answers, statistics, dumps, usage and format listings.
+    ///   - standardError: receives diagnostics.
+    public func run(arguments: [String], standardInput: () -> [UInt8]?, standardOutput: TextSink,
+                    standardError: TextSink) -> Int32 {
+        guard let command = arguments.first else {
+            standardError.write(Usage.text(catalog: catalog))
+            return Self.usageFailure
+        }
+        let rest = arguments.dropFirst()
+        do throws(UsageError) {
+            switch command {
+            case "--help", "-h", "help":
+                standardOutput.write(Usage.text(catalog: catalog))
+                return Self.success
+            case "formats":
+                if rest.contains("--help") || rest.contains("-h") {
+                    standardOutput.write(Usage.text(catalog: catalog))
+                } else if let extra = rest.first {
+                    throw UsageError("unexpected argument '\(extra)' ('formats' takes none)")
+                } else {
+                    standardOutput.write(FormatListing.text(catalog: catalog))
+                }
+                return Self.success
+            case "run":
+                switch try CommandLineOptions.parse(rest, catalog: catalog) {
+                case .help:
+                    standardOutput.write(Usage.text(catalog: catalog))
+                    return Self.success
+                case .run(let options):
+                    return try TableSession.perform(options, standardInput: standardInput,
+                                                    standardOutput: standardOutput, standardError: standardError)
+                }
+            default:
+                throw UsageError("unknown command '\(command)' (commands: run, formats; see 'pagetable --help')")
+            }
+        } catch {
+            standardError.write("pagetable: \(error.message)\n")
+            return Self.usageFailure
+        }
+    }
+
+    /// Runs the command on the process's arguments and streams, flushes them, and returns the
+    /// exit status for `exit`.
+    public static func main(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Int32 {
+        let output = StandardStream.output()
+        let error = StandardStream.error()
+        let status = PageTableCommand().run(
+            arguments: arguments,
+            standardInput: { try? FileHandle.standardInput.readToEnd().map { [UInt8]($0) } ?? [] },
+            standardOutput: output, standardError: error)
+        output.flush()
+        error.flush()
+        return status
+    }
+}

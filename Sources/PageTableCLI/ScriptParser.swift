@@ -1,0 +1,76 @@
+/// Parses a whole script before anything runs.
+///
+/// One operation per line; `#` starts a comment anywhere on a line; blank lines are ignored;
+/// tokens are separated by spaces and tabs (a carriage return before the newline is ignored).
+///
+/// ```
+/// map IOVA PA SIZE PROT     # e.g. map 0x1000 0x40001000 4K rw
+/// unmap IOVA SIZE
+/// translate IOVA
+/// ```
+///
+/// The parser works on UTF-8 bytes: scripts are ASCII, and a byte-level scan keeps long
+/// generated scripts cheap. Anything else in a token makes it malformed.
+enum ScriptParser {
+    /// The operations of `text`, in order, or every malformed line.
+    static func parse(_ text: String) throws(ScriptErrors) -> [ScriptOperation] {
+        try parse(bytes: Array(text.utf8))
+    }
+
+    /// The operations of the UTF-8 script `bytes`, in order, or every malformed line.
+    static func parse(bytes: [UInt8]) throws(ScriptErrors) -> [ScriptOperation] {
+        var operations: [ScriptOperation] = []
+        var errors: [ScriptError] = []
+        for (index, line) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            do throws(ScriptProblem) {
+                if let operation = try parse(line: line) { operations.append(operation) }
+            } catch {
+                errors.append(ScriptError(line: index + 1, problem: error.text))
+            }
+        }
+        guard errors.isEmpty else { throw ScriptErrors(errors: errors) }
+        return operations
+    }
+
+    /// The operation on one line (without its newline), or `nil` for a blank or comment-only line.
+    static func parse(line: ArraySlice<UInt8>) throws(ScriptProblem) -> ScriptOperation? {
+        let code = line.prefix { $0 != UInt8(ascii: "#") }
+        let tokens = code.split { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
+        guard let name = tokens.first else { return nil }
+        let operands = tokens.dropFirst()
+        if name.elementsEqual("map".utf8) {
+            try expect(operands, count: 4, for: "map", syntax: "IOVA PA SIZE PROT")
+            let values = Array(operands)
+            return .map(iova: try number(values[0]), physicalAddress: try number(values[1]),
+                        size: try number(values[2]), protection: try Protection(parsing: values[3]))
+        }
+        if name.elementsEqual("unmap".utf8) {
+            try expect(operands, count: 2, for: "unmap", syntax: "IOVA SIZE")
+            let values = Array(operands)
+            return .unmap(iova: try number(values[0]), size: try number(values[1]))
+        }
+        if name.elementsEqual("translate".utf8) {
+            try expect(operands, count: 1, for: "translate", syntax: "IOVA")
+            return .translate(iova: try number(operands[operands.startIndex]))
+        }
+        throw ScriptProblem("unknown operation '\(text(name))' (use map, unmap or translate)")
+    }
+
+    private static func expect(_ operands: ArraySlice<ArraySlice<UInt8>>, count: Int, for name: String,
+                               syntax: String) throws(ScriptProblem) {
+        guard operands.count == count else {
+            let noun = count == 1 ? "operand" : "operands"
+            throw ScriptProblem("'\(name)' takes \(count) \(noun) (\(name) \(syntax)), got \(operands.count)")
+        }
+    }
+
+    private static func number(_ token: ArraySlice<UInt8>) throws(ScriptProblem) -> UInt64 {
+        do throws(NumberParser.Failure) {
+            return try NumberParser.parse(bytes: token)
+        } catch {
+            throw ScriptProblem(NumberParser.problem(text(token), error))
+        }
+    }
+
+    private static func text(_ token: ArraySlice<UInt8>) -> String { String(decoding: token, as: UTF8.self) }
+}

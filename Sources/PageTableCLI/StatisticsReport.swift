@@ -1,0 +1,30 @@
+import PageTableKit
+
+/// The `--stats` lines, `NAME VALUE` each:
+///
+/// ```
+/// tables 4             live tables (AnyPageTable.tableCount)
+/// table-bytes 16384    their bytes (AnyPageTable.tableBytes)
+/// mapped-bytes 8192    input-address bytes covered by leaves
+/// tables-L0 1          tables per level, top level first, named by the format
+/// leaves-L3 2          leaves per level (a contiguous group counts once)
+/// ```
+struct StatisticsReport {
+    /// The lines, in order, without newlines.
+    let lines: [String]
+
+    /// Gathers the statistics of `table`.
+    init(_ table: AnyPageTable) {
+        let statistics = table.statistics
+        let levels = (0..<table.geometry.levelCount).reversed()
+        var lines = [
+            "tables \(table.tableCount)",
+            "table-bytes \(table.tableBytes)",
+            "mapped-bytes \(statistics.mappedBytes)",
+        ]
+        lines += levels.map { "tables-\(table.levelName($0)) \(statistics.tablesPerLevel[$0])" }
+        lines += levels.filter { table.geometry[$0].allowsLeaf }
+            .map { "leaves-\(table.levelName($0)) \(statistics.leavesPerLevel[$0])" }
+        self.lines = lines
+    }
+}

@@ -1,0 +1,44 @@
+import PageTableKit
+
+/// One `pagetable run`: read and parse the script, build the table, run the script, then
+/// report (`--stats`, `--dump`) and export (`--export`), in that order.
+///
+/// The whole script is parsed before the table exists, so a malformed script runs nothing,
+/// prints nothing on standard output and exports nothing.
+enum TableSession {
+    /// Performs `options`; returns the exit status, or throws a usage problem (before any
+    /// output on standard output).
+    static func perform(_ options: CommandLineOptions, standardInput: () -> [UInt8]?, standardOutput: TextSink,
+                        standardError: TextSink) throws(UsageError) -> Int32 {
+        let script = try options.script.read(standardInput: standardInput)
+        let operations: [ScriptOperation]
+        do throws(ScriptErrors) {
+            operations = try ScriptParser.parse(bytes: script)
+        } catch {
+            for diagnostic in error.errors { standardError.write("\(diagnostic)\n") }
+            return PageTableCommand.usageFailure
+        }
+        guard let memory = PhysicalArena(base: options.memoryBase, size: options.memorySize) else {
+            throw UsageError("cannot provide \(options.memorySize) bytes of memory at --memory-base "
+                + "\(options.memoryBase.hexadecimal) (the range wraps or host memory is short)")
+        }
+        let built = try options.format.build(options.formatSettings, memory, BuddyAllocator(arena: memory))
+
+        ScriptRunner(table: built.table).run(operations, output: standardOutput)
+        if options.printsStatistics {
+            for line in StatisticsReport(built.table).lines { standardOutput.write(line + "\n") }
+        }
+        if options.dumpsTable {
+            for line in TableDumper(table: built.table).lines { standardOutput.write(line + "\n") }
+        }
+        if let directory = options.exportDirectory {
+            do throws(ExportError) {
+                try ImageExporter(directory: directory).export(built, memory: memory)
+            } catch {
+                standardError.write("pagetable: \(error.message)\n")
+                return PageTableCommand.exportFailure
+            }
+        }
+        return PageTableCommand.success
+    }
+}

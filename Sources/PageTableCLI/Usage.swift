@@ -1,0 +1,43 @@
+/// The usage text `pagetable --help` prints (and a bare `pagetable` prints on standard error).
+enum Usage {
+    /// The full usage text for the formats of `catalog`, ending in a newline.
+    static func text(catalog: FormatCatalog) -> String {
+        var text = """
+            usage: pagetable run --format NAME [FORMAT OPTIONS] [--memory-base ADDR] [--memory-size BYTES]
+                                 [--stats] [--dump] [--export DIR] SCRIPT
+                   pagetable formats
+                   pagetable --help
+
+            Commands:
+              run       build an empty table offline, run SCRIPT (a file, or - for stdin) against it
+              formats   list the formats and their options
+
+            Run options (any order, before SCRIPT):
+              --format NAME         table format (required; see 'pagetable formats')
+              --memory-base ADDR    physical base of the simulated memory, 4K-aligned (default 0x80000000)
+              --memory-size BYTES   size of the simulated memory (default 64M)
+              --stats               after the answers, print statistics lines 'NAME VALUE'
+              --dump                then print the table tree
+              --export DIR          after the run, write DIR/memory.bin and DIR/manifest.json
+
+
+            """
+        for entry in catalog.entries {
+            text += "Options of --format \(entry.name):\n"
+            text += FormatListing.optionLines(entry).joined(separator: "\n") + "\n\n"
+        }
+        text += """
+            Script: one operation per line; '#' starts a comment; numbers are decimal or 0x hex,
+            with an optional K/M/G/T suffix (binary); PROT is letters from r w x c d p
+            (read, write, execute, cacheable, device, privileged).
+              map IOVA PA SIZE PROT     answers 'mapped <bytes>' or 'mapped <bytes> error <name>'
+              unmap IOVA SIZE           answers 'unmapped <bytes>' or 'unmapped <bytes> error <name>'
+              translate IOVA            answers '0x<pa>' or 'unmapped'
+
+            Exit status: 0 after a run (table-level errors are answers), 1 if the export fails,
+            2 for a usage error or a malformed script (nothing is run then).
+
+            """
+        return text
+    }
+}
