@@ -38,7 +38,8 @@ extension ARMLPAE {
     /// Encodes attributes the way Linux's io-pgtable does for ARM LPAE:
     ///
     /// - Stage 1: AF and nG always; AP[2] (read-only) without write; AP[1] (EL0 access) unless
-    ///   privileged; UXN and PXN without execute; AttrIndx 2 for device, 1 for cacheable,
+    ///   privileged; UXN and PXN without execute, and UXN alone for privileged executable
+    ///   mappings (EL0 never executes what it cannot access); AttrIndx 2 for device, 1 for cacheable,
     ///   0 otherwise (see ``MemoryAttributeIndex``); SH inner-shareable for cacheable memory,
     ///   outer-shareable otherwise, unless given. Write without read cannot be expressed.
     /// - Stage 2: AF; S2AP read and write bits independently (write-only is possible); XN[1]
@@ -61,7 +62,11 @@ extension ARMLPAE {
             bits |= DescriptorBits.notGlobal
             if !access.contains(.write) { bits |= DescriptorBits.readOnly }
             if !attributes.privileged { bits |= DescriptorBits.unprivileged }
-            if !access.contains(.execute) { bits |= DescriptorBits.executeNever | DescriptorBits.privilegedExecuteNever }
+            if !access.contains(.execute) {
+                bits |= DescriptorBits.executeNever | DescriptorBits.privilegedExecuteNever
+            } else if attributes.privileged {
+                bits |= DescriptorBits.executeNever
+            }
             if attributes.formatFlags.contains(.armNonSecure) { bits |= DescriptorBits.nonSecure }
             let index: Int
             switch attributes.memoryType {
@@ -92,10 +97,10 @@ extension ARMLPAE {
         switch configuration.stage {
         case .stage1:
             attributes.access = descriptor & DescriptorBits.readOnly != 0 ? .read : [.read, .write]
-            if descriptor & (DescriptorBits.executeNever | DescriptorBits.privilegedExecuteNever) == 0 {
-                attributes.access.insert(.execute)
-            }
             attributes.privileged = descriptor & DescriptorBits.unprivileged == 0
+            // Executable for whoever may access it: EL1 alone (PXN) or EL0 too (UXN).
+            let executeNever = attributes.privileged ? DescriptorBits.privilegedExecuteNever : DescriptorBits.executeNever
+            if descriptor & executeNever == 0 { attributes.access.insert(.execute) }
             if descriptor & DescriptorBits.nonSecure != 0 { attributes.formatFlags.insert(.armNonSecure) }
             switch Int((descriptor >> DescriptorBits.attributeIndexShift) & 7) {
             case MemoryAttributeIndex.device: attributes.memoryType = .device

@@ -26,6 +26,7 @@ import Testing
         (.size4K, .stage1, "rwc", 0, 0x4000_0000, 0x0060_0000_4000_0F47),
         (.size4K, .stage1, "rwxd", 0, 0x4000_0000, 0x0000_0000_4000_0E4B),
         (.size4K, .stage1, "rp", 0, 0x4000_0000, 0x0060_0000_4000_0E83),
+        (.size4K, .stage1, "rxp", 0, 0x4000_0000, 0x0040_0000_4000_0E83),
         (.size4K, .stage1, "rw", 1, 0x4020_0000, 0x0060_0000_4020_0E41),
         (.size4K, .stage1, "rwx", 2, 0x8000_0000, 0x0000_0000_8000_0E41),
         (.size16K, .stage1, "rw", 0, 0x4000_4000, 0x0060_0000_4000_4E43),
@@ -79,7 +80,8 @@ import Testing
                     #expect(field(11, 1) == 1, "\(context): nG")
                     #expect(field(7, 1) == (w ? 0 : 1), "\(context): AP[2] read-only")
                     #expect(field(6, 1) == (letters.contains("p") ? 0 : 1), "\(context): AP[1] EL0")
-                    #expect(field(53, 2) == (x ? 0 : 3), "\(context): PXN/UXN")
+                    let privileged = letters.contains("p")
+                    #expect(field(53, 2) == (!x ? 3 : privileged ? 2 : 0), "\(context): PXN/UXN")
                     #expect(field(2, 3) == (letters.contains("d") ? 2 : letters.contains("c") ? 1 : 0), "\(context): AttrIndx")
                 } else {
                     #expect(field(6, 1) == (r ? 1 : 0) && field(7, 1) == (w ? 1 : 0), "\(context): S2AP")

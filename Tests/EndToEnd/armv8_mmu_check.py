@@ -1,0 +1,1154 @@
+#!/usr/bin/env python3
+"""End-to-end check of `pagetable --format arm-lpae-64` images against an
+independent ARMv8-A MMU: QEMU's table walker as shipped in the `unicorn`
+package (cortex-a72 model).
+
+For every configuration and case the harness
+  1. generates a seeded random script (maps of pages and blocks with various
+     PROTs, unmaps, translate probes),
+  2. runs `pagetable run --format arm-lpae-64 ... --export DIR SCRIPT`,
+  3. checks every answer line against its own interval model of the script,
+  4. loads DIR/memory.bin at manifest.memoryBase into unicorn, programs the
+     registers from the manifest, and for every final `translate` probe runs
+     the AT instructions (stage 1: AT S1E1R/S1E1W/S1E0R/S1E0W; stage 2 with
+     stage 1 off: AT S12E1R/S12E1W/S12E0R/S12E0W) from EL2, reading PAR_EL1;
+     execute permission is probed by ERET-ing to the address at EL1 and EL0
+     and observing whether the fetch is translated or raises a prefetch abort,
+  5. also walks the image with a small Python walker written from the Arm ARM
+     rules (used alone where unicorn cannot: stage-2 input sizes above the
+     emulated CPU's 44-bit PARange).
+
+Everything (instruction encodings, register layouts, expectations) is written
+from the Arm Architecture Reference Manual; nothing is taken from the Swift
+sources under test. Only dependency: `unicorn` (pip).
+
+Exit status 0 when everything agrees, 1 on any mismatch. The last line is
+`armv8-mmu-check: N passed, M failed`.
+"""
+import argparse
+import json
+import os
+import random
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+try:
+    from unicorn import Uc, UcError, UC_ARCH_ARM64, UC_MODE_ARM, UC_HOOK_INTR
+    from unicorn.unicorn_const import UC_ERR_FETCH_UNMAPPED
+    from unicorn import arm64_const as A64
+except ImportError:  # pragma: no cover
+    sys.exit("armv8-mmu-check: the `unicorn` Python package is required (pip install unicorn)")
+
+K, M, G = 1 << 10, 1 << 20, 1 << 30
+GRANULE_SHIFT = {"4k": 12, "16k": 14, "64k": 16}
+BLOCK_SIZES = {"4k": [2 * M, 1 * G], "16k": [32 * M], "64k": [512 * M]}
+PS_BITS = {0: 32, 1: 36, 2: 40, 3: 42, 4: 44, 5: 48, 6: 52}
+TG0_OF_SHIFT = {12: 0b00, 16: 0b01, 14: 0b10}
+SHIFT_OF_TG0 = {v: k for k, v in TG0_OF_SHIFT.items()}
+EXPECTED_MAIR = [0x44, 0xFF, 0x04, 0xF4]  # attribute index 0..3
+UNICORN_PARANGE = 44  # ID_AA64MMFR0_EL1.PARange of unicorn's cortex-a72 (0b0100)
+
+
+DEFAULT_MEMORY_BASE, DEFAULT_MEMORY_SIZE = 0x80000000, 64 * M
+
+
+class Config:
+    def __init__(self, name, stage, granule, ias, oas=48, memory_base=None, memory_size=None, mode="normal"):
+        self.name, self.stage, self.granule, self.ias, self.oas = name, stage, granule, ias, oas
+        self.memory_base, self.memory_size, self.mode = memory_base, memory_size, mode
+        self.g = GRANULE_SHIFT[granule]
+        self.page = 1 << self.g
+        self.blocks = [b for b in BLOCK_SIZES[granule] if b * 4 <= (1 << ias)]
+        # Unicorn can only walk stage-2 IPAs below its PARange: keep most addresses there.
+        self.va_focus = UNICORN_PARANGE if stage == 2 and ias > UNICORN_PARANGE else ias
+
+    def arena(self):
+        return (self.memory_base or DEFAULT_MEMORY_BASE, self.memory_size or DEFAULT_MEMORY_SIZE)
+
+    def cli_args(self):
+        args = ["--granule", self.granule, "--stage", str(self.stage),
+                "--ias", str(self.ias), "--oas", str(self.oas)]
+        if self.memory_base is not None:
+            args += ["--memory-base", "0x%x" % self.memory_base]
+        if self.memory_size is not None:
+            args += ["--memory-size", str(self.memory_size)]
+        return args
+
+
+CONFIGS = [
+    Config("s1-4k-48", 1, "4k", 48),
+    Config("s1-4k-39", 1, "4k", 39),
+    Config("s1-4k-32", 1, "4k", 32),
+    Config("s1-4k-48-oas40", 1, "4k", 48, 40),
+    Config("s1-4k-39-oas32", 1, "4k", 39, 32, memory_base=0x40000000, memory_size=16 * M),
+    Config("s1-4k-48-highbase", 1, "4k", 48, 48, memory_base=0x8C0000000, memory_size=32 * M),
+    Config("s1-4k-48-oom", 1, "4k", 48, 48, memory_size=128 * K, mode="oom"),
+    Config("s1-16k-48", 1, "16k", 48),
+    Config("s1-16k-39", 1, "16k", 39),
+    Config("s1-16k-32", 1, "16k", 32),
+    Config("s1-64k-48", 1, "64k", 48),
+    Config("s1-64k-39", 1, "64k", 39),
+    Config("s1-64k-32", 1, "64k", 32),
+    Config("s2-4k-40", 2, "4k", 40),
+    Config("s2-4k-40-highbase", 2, "4k", 40, 44, memory_base=0x3F0000000, memory_size=8 * M),
+    Config("s2-4k-32", 2, "4k", 32),
+    Config("s2-16k-40", 2, "16k", 40),
+    Config("s2-64k-40", 2, "64k", 40),
+    Config("s2-4k-48", 2, "4k", 48),     # IPA > PARange(44): see UnicornMMU (narrowed T0SZ)
+    Config("s2-16k-48", 2, "16k", 48),
+    Config("s2-64k-48", 2, "64k", 48),
+]
+
+
+def parse_hex(v):
+    if isinstance(v, int):
+        return v
+    v = v.strip().lower()
+    return int(v[2:] if v.startswith("0x") else v, 16)
+
+
+def fmt_num(rng, v):
+    """Render a number in one of the CLI's accepted spellings."""
+    choice = rng.random()
+    for suffix, unit in (("G", G), ("M", M), ("K", K)):
+        if v and v % unit == 0 and choice < 0.4:
+            return "%d%s" % (v // unit, suffix)
+    if choice < 0.6 and v < (1 << 40):
+        return "%d" % v
+    return "0x%x" % v
+
+
+# ----------------------------------------------------------------------------
+# Interval model of what is mapped
+# ----------------------------------------------------------------------------
+class Record:
+    def __init__(self, iova, pa, size, prot):
+        self.iova, self.pa, self.size, self.prot = iova, pa, size, prot
+
+
+class Model:
+    def __init__(self):
+        self.live = []  # (start, end, record), non-overlapping
+
+    def add(self, start, n, rec):
+        if n > 0:
+            self.live.append((start, start + n, rec))
+
+    def remove(self, start, n):
+        end = start + n
+        out = []
+        for s, e, r in self.live:
+            if e <= start or s >= end:
+                out.append((s, e, r))
+                continue
+            if s < start:
+                out.append((s, start, r))
+            if e > end:
+                out.append((end, e, r))
+        self.live = out
+
+    def lookup(self, va):
+        for s, e, r in self.live:
+            if s <= va < e:
+                return r
+        return None
+
+    def overlaps(self, start, end):
+        return any(s < end and start < e for s, e, _ in self.live)
+
+    def intervals(self):
+        return sorted(self.live, key=lambda t: t[0])
+
+
+# ----------------------------------------------------------------------------
+# Random script generation
+# ----------------------------------------------------------------------------
+class Case:
+    def __init__(self, cfg, seed, index, memory_base, memory_size, harness_region):
+        self.cfg = cfg
+        self.rng = random.Random("%d:%s:%d" % (seed, cfg.name, index))
+        self.index = index
+        self.ops = []  # dicts
+        self.model = Model()
+        self.reserved = []  # ranges the generator must not reuse (uncertain state)
+        self.holes = []
+        self.pa_bits = min(cfg.oas, 40)
+        self.pa_top_bits = cfg.oas
+        self.pa_forbidden = [(0, 16 * M), (memory_base, memory_base + memory_size), harness_region]
+        self.records = []
+
+    # -- choices ------------------------------------------------------------
+    def prot(self):
+        r = self.rng
+        cfg = self.cfg
+        if cfg.stage == 1:
+            p = "r" + ("w" if r.random() < 0.5 else "") + ("x" if r.random() < 0.4 else "")
+            p += r.choice(["", "", "c", "d"])
+            p += "p" if r.random() < 0.4 else ""
+        else:
+            p = r.choice(["r", "w", "rw", "rw"]) + ("x" if r.random() < 0.4 else "")
+            p += r.choice(["", "", "c", "d"])
+        letters = list(p)
+        r.shuffle(letters)  # letter order must not matter
+        return "".join(letters)
+
+    def invalid_prot(self):
+        if self.cfg.stage == 1:
+            return self.rng.choice(["w", "wx", "x", "wp", "xc"])
+        return self.rng.choice(["rp", "x", "c", "wxp", "xd"])
+
+    def free_va(self, size, align):
+        r = self.rng
+        limit = 1 << self.cfg.ias
+        focus = 1 << self.cfg.va_focus if r.random() < 0.9 else limit
+        for _ in range(40):
+            x = r.random()
+            if self.model.live and x < 0.6:
+                _, end, _ = r.choice(self.model.live)
+                gap = r.choice([0, 0, 1, 2, 7]) * self.cfg.page
+                va = (end + gap + align - 1) & ~(align - 1)
+            elif x < 0.66:
+                va = r.choice([0, (limit - size) & ~(align - 1), (focus - size) & ~(align - 1)])
+            else:
+                va = r.randrange(0, max(1, (focus - size) // align)) * align
+            if va + size > limit:
+                continue
+            if self.model.overlaps(va, va + size):
+                continue
+            if any(s < va + size and va < e for s, e in self.reserved):
+                continue
+            return va
+        return None
+
+    def free_pa(self, size, align):
+        r = self.rng
+        top = 1 << self.pa_bits
+        if r.random() < 0.12:
+            top = 1 << self.pa_top_bits  # occasionally anywhere in the output range, incl. its top
+        for _ in range(100):
+            if r.random() < 0.15:
+                pa = top - size - r.randrange(0, 4) * align
+            else:
+                pa = r.randrange(16 * M // align if align < 16 * M else 0, top // align) * align
+            if pa < 0:
+                continue
+            if pa + size > top:
+                continue
+            if any(s < pa + size and pa < e for s, e in self.pa_forbidden):
+                continue
+            return pa
+        return None
+
+    # -- ops ------------------------------------------------------------------
+    def add_map(self, va, pa, size, prot, expect):
+        self.ops.append({"op": "map", "va": va, "pa": pa, "size": size, "prot": prot,
+                         "expect": expect,
+                         "text": "map %s %s %s %s" % (fmt_num(self.rng, va), fmt_num(self.rng, pa),
+                                                      fmt_num(self.rng, size), prot)})
+        if self.cfg.mode == "oom" and expect == "ok":
+            self.ops[-1]["expect"] = expect = "ok-or-out-of-memory"
+        if expect in ("ok", "ok-or-out-of-memory"):
+            rec = Record(va, pa, size, prot)
+            self.records.append(rec)
+            self.model.add(va, size, rec)
+
+    def add_unmap(self, va, size, expect):
+        self.ops.append({"op": "unmap", "va": va, "size": size, "expect": expect,
+                         "text": "unmap %s %s" % (fmt_num(self.rng, va), fmt_num(self.rng, size))})
+        if expect in ("ok", "ok-or-partial-leaf"):
+            self.model.remove(va, size)
+            self.holes.append((va, va + size))
+            if expect != "ok":
+                self.reserved.append((va, va + size))
+
+    def add_translate(self, va, final):
+        self.ops.append({"op": "translate", "va": va, "final": final,
+                         "text": "translate %s" % ("0x%x" % va if self.rng.random() < 0.8 else "%d" % va)})
+
+    def gen_map(self):
+        r, cfg = self.rng, self.cfg
+        kinds = ["pages"] * 5
+        if cfg.blocks:
+            kinds += ["block"] * 3 + ["block_pages"] + ["block_misaligned_pa"]
+        kind = r.choice(kinds)
+        page = cfg.page
+        if kind == "pages":
+            size, align, pa_align = r.randint(1, 8) * page, page, page
+        else:
+            b = r.choice(cfg.blocks)
+            if kind == "block":
+                size, align, pa_align = b * (2 if b <= 32 * M and r.random() < 0.3 else 1), b, b
+            elif kind == "block_pages":
+                size, align, pa_align = b + r.randint(1, 4) * page, b, b
+                if b >= G:
+                    size, align, pa_align = b, b, b
+            else:
+                if b >= G:
+                    b = 2 * M
+                size, align, pa_align = b, b, page
+        va = self.free_va(size, align)
+        pa = self.free_pa(size, pa_align)
+        if va is None or pa is None:
+            return
+        if kind == "block_misaligned_pa" and pa % (2 * page) == 0:
+            pa += page  # make sure it is not block aligned
+            if any(s < pa + size and pa < e for s, e in self.pa_forbidden) or pa + size > (1 << self.pa_bits):
+                return
+        self.add_map(va, pa, size, self.prot(), "ok")
+
+    def block_cut(self, rec, a, b):
+        """True if [a,b) might cut through a block leaf of `rec` (given architecture rules)."""
+        for bs in self.cfg.blocks:
+            if (rec.iova - rec.pa) % bs:
+                continue
+            x = (rec.iova + bs - 1) & ~(bs - 1)
+            while x + bs <= rec.iova + rec.size:
+                inside = a <= x and x + bs <= b
+                disjoint = b <= x or a >= x + bs
+                if not inside and not disjoint:
+                    return True
+                x += bs
+        return False
+
+    def gen_unmap(self):
+        r, cfg = self.rng, self.cfg
+        if not self.model.live:
+            return
+        s, e, rec = r.choice(self.model.live)
+        pages = (e - s) // cfg.page
+        mode = r.choice(["whole", "prefix", "suffix", "middle"])
+        if mode == "whole" or pages == 1:
+            a, b = s, e
+        elif mode == "prefix":
+            a, b = s, s + r.randint(1, pages - 1) * cfg.page
+        elif mode == "suffix":
+            a, b = s + r.randint(1, pages - 1) * cfg.page, e
+        else:
+            lo = r.randint(0, pages - 1)
+            hi = r.randint(lo + 1, pages)
+            a, b = s + lo * cfg.page, s + hi * cfg.page
+        if (b - a) > 64 * cfg.page and mode != "whole" and r.random() < 0.5:
+            b = a + r.randint(1, 8) * cfg.page  # keep some small cuts inside large ranges
+        self.add_unmap(a, b - a, "ok-or-partial-leaf" if self.block_cut(rec, a, b) else "ok")
+
+    def gen_error_op(self):
+        r, cfg = self.rng, self.cfg
+        choice = r.random()
+        if choice < 0.4 and self.model.live:
+            s, e, _ = r.choice(self.model.live)
+            va = s + r.randrange(0, (e - s) // cfg.page) * cfg.page
+            size = min(cfg.page * r.randint(1, 4), (1 << cfg.ias) - va)
+            pa = self.free_pa(size, cfg.page)
+            if pa is not None:
+                self.add_map(va, pa, size, self.prot(), "already-mapped")
+        elif choice < 0.7:
+            va = self.free_va(cfg.page, cfg.page)
+            pa = self.free_pa(cfg.page, cfg.page)
+            if va is not None and pa is not None:
+                self.add_map(va, pa, cfg.page, self.invalid_prot(), "invalid-attributes")
+        elif choice < 0.8:
+            va = self.free_va(cfg.page * 2, cfg.page)
+            if va is not None:
+                self.add_unmap(va, cfg.page, "not-mapped")
+        else:
+            va = self.free_va(cfg.page, cfg.page)
+            pa = self.free_pa(cfg.page, cfg.page)
+            if va is None or pa is None:
+                return
+            kind = r.choice(["va-range", "pa-range", "straddle", "misaligned-va", "misaligned-pa", "misaligned-size"])
+            if kind == "va-range":
+                self.add_map(1 << cfg.ias, pa, cfg.page, "r", "out-of-range")
+            elif kind == "pa-range" and cfg.oas < 64:
+                self.add_map(va, 1 << cfg.oas, cfg.page, "r", "out-of-range")
+            elif kind == "straddle":
+                self.add_map((1 << cfg.ias) - cfg.page, pa, 2 * cfg.page, "r", "out-of-range")
+            elif kind == "misaligned-va":
+                self.add_map(va + 0x10, pa, cfg.page, "r", "misaligned")
+            elif kind == "misaligned-pa":
+                self.add_map(va, pa + 0x800, cfg.page, "r", "misaligned")
+            else:
+                self.add_map(va, pa, cfg.page + 0x200, "r", "misaligned")
+
+    def generate(self, n_ops=40, max_probes=160):
+        r = self.rng
+        for i in range(n_ops):
+            x = r.random()
+            if self.cfg.mode == "oom":
+                # Maps only: each may run out of table memory part-way.
+                if x < 0.85:
+                    self.gen_map()
+                else:
+                    va = self.pick_probe()
+                    if va is not None:
+                        self.add_translate(va, final=False)
+                continue
+            if i < 6 or x < 0.55:
+                self.gen_map()
+            elif x < 0.78:
+                self.gen_unmap()
+            elif x < 0.86:
+                self.gen_error_op()
+            else:
+                va = self.pick_probe()
+                if va is not None:
+                    self.add_translate(va, final=False)
+        probes = self.final_probes(max_probes)
+        for va in probes:
+            self.add_translate(va, final=True)
+        return "\n".join(op["text"] for op in self.ops) + "\n"
+
+    def pick_probe(self):
+        r = self.rng
+        if self.model.live and r.random() < 0.7:
+            s, e, _ = r.choice(self.model.live)
+            return r.randrange(s, e)
+        return r.randrange(0, 1 << self.cfg.ias)
+
+    def final_probes(self, max_probes):
+        r, limit = self.rng, 1 << self.cfg.ias
+        cand = []
+        for s, e, _ in self.model.intervals():
+            cand += [s, e - 1, r.randrange(s, e), (s + r.randrange(0, e - s)) & ~7]
+            cand += [e, s - 1]
+        for s, e in self.holes:
+            cand += [s, r.randrange(s, e), e - 1]
+        cand += [r.randrange(0, limit) for _ in range(8)]
+        seen, out = set(), []
+        for va in cand:
+            if 0 <= va < limit and va not in seen:
+                seen.add(va)
+                out.append(va)
+        if len(out) > max_probes:
+            out = r.sample(out, max_probes)
+        return out
+
+
+# ----------------------------------------------------------------------------
+# Independent software walker (Arm ARM, VMSAv8-64, 48-bit OA, no LPA/LPA2)
+# ----------------------------------------------------------------------------
+class Walk:
+    def __init__(self):
+        self.fault = None  # "translation", "address-size", "access-flag"
+        self.level = None
+        self.pa = None
+        self.desc = 0
+        self.ap_table = 0
+        self.pxn_table = 0
+        self.xn_table = 0
+
+
+class Walker:
+    def __init__(self, memory, base, stage, regs):
+        self.mem, self.base, self.stage = memory, base, stage
+        if stage == 1:
+            tcr = regs["TCR"]
+            self.ias = 64 - (tcr & 0x3F)
+            self.g = SHIFT_OF_TG0.get((tcr >> 14) & 3)
+            self.ps = PS_BITS.get((tcr >> 32) & 7, 48)
+            self.table = regs["TTBR0"] & ((1 << 48) - 2)
+        else:
+            vtcr = regs["VTCR"]
+            self.ias = 64 - (vtcr & 0x3F)
+            self.g = SHIFT_OF_TG0.get((vtcr >> 14) & 3)
+            self.ps = PS_BITS.get((vtcr >> 16) & 7, 48)
+            self.table = regs["VTTBR"] & ((1 << 48) - 2)
+            sl0 = (vtcr >> 6) & 3
+        if self.g is None:
+            raise ValueError("reserved TG0 encoding")
+        self.stride = self.g - 3
+        if stage == 1:
+            self.start = 3 - (self.ias - self.g - 1) // self.stride
+        else:
+            self.start = ({0: 2, 1: 1, 2: 0} if self.g == 12 else {0: 3, 1: 2, 2: 1}).get(sl0)
+            if self.start is None:
+                raise ValueError("reserved VTCR_EL2.SL0 encoding")
+        self.ps = min(self.ps, 48)
+
+    def shift(self, level):
+        return self.g + self.stride * (3 - level)
+
+    def read(self, pa):
+        off = pa - self.base
+        if off < 0 or off + 8 > len(self.mem):
+            return None
+        return struct.unpack_from("<Q", self.mem, off)[0]
+
+    def walk(self, va):
+        w = Walk()
+        if va >> self.ias:
+            w.fault, w.level = "translation", self.start
+            return w
+        oa_mask = ((1 << 48) - 1) & ~((1 << self.g) - 1)
+        table = self.table
+        for level in range(self.start, 4):
+            sh = self.shift(level)
+            if level == self.start:
+                idx = (va >> sh) & ((1 << (self.ias - sh)) - 1)
+            else:
+                idx = (va >> sh) & ((1 << self.stride) - 1)
+            desc = self.read(table + 8 * idx)
+            w.level = level
+            if desc is None:
+                w.fault = "outside-image"
+                return w
+            if desc & 1 == 0:
+                w.fault = "translation"
+                return w
+            is_table = desc & 2 and level < 3
+            if is_table:
+                nxt = desc & oa_mask
+                if nxt >> self.ps:
+                    w.fault = "address-size"
+                    return w
+                if self.stage == 1:
+                    w.ap_table |= (desc >> 61) & 3
+                    w.pxn_table |= (desc >> 59) & 1
+                    w.xn_table |= (desc >> 60) & 1
+                table = nxt
+                continue
+            if level == 3 and desc & 2 == 0:
+                w.fault = "translation"  # reserved encoding at level 3
+                return w
+            if level < 3:
+                allowed = [1, 2] if self.g == 12 else [2]
+                if level not in allowed:
+                    w.fault = "translation"  # block not permitted at this level
+                    return w
+            out = desc & oa_mask & ~((1 << sh) - 1)
+            if out >> self.ps:
+                w.fault = "address-size"
+                return w
+            if not desc & (1 << 10):
+                w.fault = "access-flag"
+                return w
+            w.desc = desc
+            w.pa = out | (va & ((1 << sh) - 1))
+            return w
+        return w
+
+    def permissions(self, w):
+        """(R1, W1, R0, W0, X1, X0, attr, sh) implied by a successful walk."""
+        d = w.desc
+        if self.stage == 1:
+            ap2, ap1 = (d >> 7) & 1, (d >> 6) & 1
+            ro = ap2 or (w.ap_table & 2)
+            el0 = ap1 and not (w.ap_table & 1)
+            r1, w1 = True, not ro
+            r0, w0 = bool(el0), bool(el0 and not ro)
+            pxn = (d >> 53) & 1 or w.pxn_table
+            uxn = (d >> 54) & 1 or w.xn_table
+            x1 = not pxn and not w0  # EL0-writable implies privileged execute-never
+            x0 = not uxn
+            return (r1, w1, r0, w0, bool(x1), bool(x0), (d >> 2) & 7, (d >> 8) & 3)
+        s2ap = (d >> 6) & 3
+        xn = (d >> 54) & 1
+        rd, wr = bool(s2ap & 1), bool(s2ap & 2)
+        return (rd, wr, rd, wr, not xn, not xn, (d >> 2) & 0xF, (d >> 8) & 3)
+
+
+# ----------------------------------------------------------------------------
+# Unicorn (QEMU) MMU driver
+# ----------------------------------------------------------------------------
+def _ins(words):
+    return b"".join(w.to_bytes(4, "little") for w in words)
+
+
+# A64 encodings (Arm ARM C6): SYS/AT, MRS, ISB, ERET, LDR/STR post-index, SUBS, B.cond.
+def enc_at(op1, op2, rt):
+    return 0xD5087800 | (op1 << 16) | (op2 << 5) | rt          # SYS #op1, C7, C8, #op2, Xt
+
+
+def enc_mrs_par(rt):
+    return 0xD5387400 | rt                                    # MRS Xt, PAR_EL1 (3,0,7,4,0)
+
+
+ISB, ERET = 0xD5033FDF, 0xD69F03E0
+
+
+def enc_ldr_post(rt, rn):
+    return 0xF8408400 | (rn << 5) | rt                        # LDR Xt, [Xn], #8
+
+
+def enc_str_post(rt, rn):
+    return 0xF8008400 | (rn << 5) | rt                        # STR Xt, [Xn], #8
+
+
+def enc_subs1(rd):
+    return 0xF1000400 | (rd << 5) | rd                        # SUBS Xd, Xd, #1
+
+
+def enc_bne(offset):
+    return 0x54000001 | (((offset >> 2) & 0x7FFFF) << 5)      # B.NE offset
+
+
+# (op0, op1, CRn, CRm, op2)
+REG = {
+    "SCTLR_EL1": (3, 0, 1, 0, 0), "TTBR0_EL1": (3, 0, 2, 0, 0), "TTBR1_EL1": (3, 0, 2, 0, 1),
+    "TCR_EL1": (3, 0, 2, 0, 2), "MAIR_EL1": (3, 0, 10, 2, 0), "PAR_EL1": (3, 0, 7, 4, 0),
+    "HCR_EL2": (3, 4, 1, 1, 0), "VTTBR_EL2": (3, 4, 2, 1, 0), "VTCR_EL2": (3, 4, 2, 1, 2),
+    "SPSR_EL2": (3, 4, 4, 0, 0), "ELR_EL2": (3, 4, 4, 0, 1), "SCR_EL3": (3, 6, 1, 1, 0),
+    "SCTLR_EL2": (3, 4, 1, 0, 0), "ID_AA64MMFR0_EL1": (3, 0, 0, 7, 0),
+}
+PSTATE_EL2H, SPSR_EL1H, SPSR_EL0T = 0x3C9, 0x3C5, 0x3C0  # DAIF masked
+EXCP_PREFETCH_ABORT = 3  # QEMU's exception number for an instruction abort
+MAX_BATCH = 4096
+
+
+class UnicornMMU:
+    def __init__(self, memory, base, stage, regs, region):
+        self.stage = stage
+        self.region = region[0]
+        self.code = self.region
+        self.inbuf = self.region + 0x1000
+        self.outbuf = self.region + 0x10000
+        uc = Uc(UC_ARCH_ARM64, UC_MODE_ARM)
+        uc.ctl_set_cpu_model(A64.UC_CPU_ARM64_A72)
+        self.uc = uc
+        mbase = base & ~0xFFF
+        msize = (base + len(memory) - mbase + 0xFFF) & ~0xFFF
+        uc.mem_map(mbase, msize)
+        uc.mem_write(base, bytes(memory))
+        uc.mem_map(self.region, region[1] - region[0])
+        self.parange = PS_BITS[self.rd("ID_AA64MMFR0_EL1") & 0xF]
+        self.pa_limit = 1 << self.parange  # larger output addresses give address-size faults
+        self.narrowed = None
+        if stage == 1:
+            self.va_limit = 1 << (64 - (regs["TCR"] & 0x3F))
+        else:
+            ipa_bits = 64 - (regs["VTCR"] & 0x3F)
+            if ipa_bits > self.parange:
+                # QEMU faults every stage-2 walk whose IPA size exceeds PARange. For
+                # IPAs below 2^PARange the walk is the same with a smaller T0SZ (same
+                # SL0, same start table; the dropped index bits are zero), so narrow
+                # T0SZ and leave larger IPAs to the software walker.
+                regs = dict(regs)
+                regs["VTCR"] = (regs["VTCR"] & ~0x3F) | (64 - self.parange)
+                self.narrowed = (ipa_bits, self.parange)
+                ipa_bits = self.parange
+            self.va_limit = 1 << ipa_bits
+
+        # The AT loop: x5 = input VAs, x6 = output PARs, x7 = count.
+        if stage == 1:
+            ats = [(0, 0), (0, 1), (0, 2), (0, 3)]   # S1E1R, S1E1W, S1E0R, S1E0W
+        else:
+            ats = [(4, 4), (4, 5), (4, 6), (4, 7)]   # S12E1R, S12E1W, S12E0R, S12E0W
+        loop = [enc_ldr_post(0, 5)]
+        for op1, op2 in ats:
+            loop += [enc_at(op1, op2, 0), ISB, enc_mrs_par(1), enc_str_post(1, 6)]
+        loop += [enc_subs1(7)]
+        loop.append(enc_bne(-4 * len(loop)))
+        self.loop_start = self.code + 16
+        self.loop_end = self.loop_start + 4 * len(loop)
+        uc.mem_write(self.code, _ins([ERET, 0, 0, 0] + loop))
+
+        # Non-secure, EL2 present and AArch64; EL1 AArch64.
+        self.wr("SCR_EL3", (1 << 0) | (3 << 4) | (1 << 8) | (1 << 10))
+        self.wr("SCTLR_EL2", self.rd("SCTLR_EL2") & ~1)  # EL2 runs with its MMU off
+        sctlr = self.rd("SCTLR_EL1") & ~((1 << 19) | (1 << 25) | (1 << 24) | (1 << 1))
+        if stage == 1:
+            self.wr("HCR_EL2", 1 << 31)                 # RW
+            self.wr("MAIR_EL1", regs["MAIR"])
+            self.wr("TCR_EL1", regs["TCR"])
+            self.wr("TTBR0_EL1", regs["TTBR0"])
+            self.wr("TTBR1_EL1", 0)
+            self.wr("SCTLR_EL1", sctlr | 1)            # M
+        else:
+            # VM: stage 2 on; DC: stage 1 off with Normal WB attributes, so the
+            # PAR attribute is the stage-2 MemAttr combined with Normal WB.
+            self.wr("HCR_EL2", (1 << 31) | (1 << 12) | 1)
+            self.wr("VTCR_EL2", regs["VTCR"])
+            self.wr("VTTBR_EL2", regs["VTTBR"])
+            self.wr("SCTLR_EL1", sctlr & ~1)
+        self.ctx = uc.context_save()
+        self.intr = []
+        uc.hook_add(UC_HOOK_INTR, self._on_intr)
+
+    def _on_intr(self, uc, intno, _data):
+        self.intr.append((intno, uc.reg_read(A64.UC_ARM64_REG_PC)))
+        uc.emu_stop()
+
+    def rd(self, name):
+        op0, op1, crn, crm, op2 = REG[name]
+        return self.uc.cpr_read(op0, op1, crn, crm, op2)
+
+    def wr(self, name, value):
+        op0, op1, crn, crm, op2 = REG[name]
+        self.uc.cpr_write(op0, op1, crn, crm, op2, value)
+
+    def _enter(self, target, spsr):
+        # Unicorn starts in EL1. Setting PSTATE.EL=2 and executing ERET (legal
+        # at EL1, so it translates) performs a real exception return using
+        # SPSR_EL2/ELR_EL2, which also recomputes the emulator's cached EL.
+        self.uc.context_restore(self.ctx)
+        self.uc.reg_write(A64.UC_ARM64_REG_PSTATE, PSTATE_EL2H)
+        self.wr("SPSR_EL2", spsr)
+        self.wr("ELR_EL2", target)
+        self.intr = []
+
+    def at(self, vas):
+        """Return [(par_e1r, par_e1w, par_e0r, par_e0w)] for each VA."""
+        result = []
+        for i in range(0, len(vas), MAX_BATCH):
+            chunk = vas[i:i + MAX_BATCH]
+            self._enter(self.loop_start, PSTATE_EL2H)
+            self.uc.mem_write(self.inbuf, struct.pack("<%dQ" % len(chunk), *chunk))
+            self.uc.reg_write(A64.UC_ARM64_REG_X5, self.inbuf)
+            self.uc.reg_write(A64.UC_ARM64_REG_X6, self.outbuf)
+            self.uc.reg_write(A64.UC_ARM64_REG_X7, len(chunk))
+            self.uc.emu_start(self.code, self.loop_end)
+            pc = self.uc.reg_read(A64.UC_ARM64_REG_PC)
+            if pc != self.loop_end or self.intr:
+                raise RuntimeError("AT loop did not complete (pc=0x%x, exceptions=%r)" % (pc, self.intr))
+            raw = self.uc.mem_read(self.outbuf, 32 * len(chunk))
+            pars = struct.unpack("<%dQ" % (4 * len(chunk)), raw)
+            result += [tuple(pars[4 * j:4 * j + 4]) for j in range(len(chunk))]
+        return result
+
+    def can_execute(self, va, el):
+        """True if an instruction fetch from `va` at EL1/EL0 is permitted."""
+        target = va & ~3
+        self._enter(target, SPSR_EL1H if el == 1 else SPSR_EL0T)
+        err = None
+        try:
+            self.uc.emu_start(self.code, self.code + 0x800, count=2)
+        except UcError as e:
+            err = e
+        if err is not None and err.errno == UC_ERR_FETCH_UNMAPPED and not self.intr:
+            return True  # translated and permitted; the target PA has no backing memory
+        if any(n == EXCP_PREFETCH_ABORT and pc == target for n, pc in self.intr):
+            return False
+        raise RuntimeError("unexpected outcome executing 0x%x at EL%d: err=%r exceptions=%r"
+                           % (target, el, err, self.intr))
+
+
+def decode_par(par):
+    """-> (ok, pa_page, attr, sh, fault_status)."""
+    if par & 1:
+        return False, None, None, None, (par >> 1) & 0x3F
+    return True, par & 0x0000FFFFFFFFF000, (par >> 56) & 0xFF, (par >> 7) & 3, None
+
+
+def fst_kind(fst):
+    kind = fst >> 2
+    return {0: "address-size", 1: "translation", 2: "access-flag", 3: "permission"}.get(kind, "fst=0x%x" % fst)
+
+
+# ----------------------------------------------------------------------------
+# Expectations from PROT
+# ----------------------------------------------------------------------------
+def expected_perms(stage, prot):
+    """(R1, W1, R0, W0, X1, X0) implied by PROT under the documented encoding."""
+    if stage == 1:
+        w = "w" in prot
+        el0 = "p" not in prot
+        x = "x" in prot
+        # A privileged-only mapping is never executable at EL0 (UXN set).
+        return (True, w, el0, w and el0, x and not (w and el0), x and el0)
+    r, w, x = "r" in prot, "w" in prot, "x" in prot
+    return (r, w, r, w, x, x)
+
+
+def expected_attr(stage, prot):
+    """(attr index or MemAttr, SH) for the descriptor; SH None = not specified."""
+    if stage == 1:
+        if "c" in prot:
+            return 1, 0b11
+        if "d" in prot:
+            return 2, 0b10
+        return 0, 0b10
+    if "c" in prot:
+        return 0xF, None
+    if "d" in prot:
+        return 0x1, None
+    return 0x5, None
+
+
+def expected_par_attr(stage, prot):
+    """ATTR byte PAR_EL1 reports (stage 2: MemAttr combined with HCR_EL2.DC's Normal WB)."""
+    idx, _ = expected_attr(stage, prot)
+    if stage == 1:
+        return EXPECTED_MAIR[idx]
+    return {0xF: 0xFF, 0x1: 0x04, 0x5: 0x44}[idx]
+
+
+# ----------------------------------------------------------------------------
+# Running one case
+# ----------------------------------------------------------------------------
+class Results:
+    def __init__(self, seed, verbose):
+        self.passed = 0
+        self.failed = 0
+        self.seed = seed
+        self.verbose = verbose
+        self.notes = []
+
+    def ok(self):
+        self.passed += 1
+
+    def fail(self, case, what, address=None, expected=None, got=None):
+        self.failed += 1
+        addr = "" if address is None else " address=0x%x" % address
+        print("MISMATCH seed=%d config=%s case=%d%s: %s" % (self.seed, case.cfg.name, case.index, addr, what))
+        if expected is not None or got is not None:
+            print("    expected: %s" % (expected,))
+            print("    got:      %s" % (got,))
+        sys.stdout.flush()
+
+
+def parse_reply(line):
+    """'mapped 4096' / 'mapped 0 error already-mapped' -> (bytes, error or None)."""
+    words = line.split()
+    if len(words) >= 2 and words[1].isdigit():
+        err = words[3] if len(words) >= 4 and words[2] == "error" else None
+        if len(words) not in (2, 4) or (len(words) == 4 and words[2] != "error"):
+            return None
+        return int(words[1]), err
+    return None
+
+
+def check_replies(case, lines, res):
+    """Check answer lines against the model; returns the reply-driven model."""
+    model = Model()
+    finals = []
+    if len(lines) != len(case.ops):
+        res.fail(case, "CLI printed %d answer lines for %d operations" % (len(lines), len(case.ops)))
+        return model, []
+    for op, line in zip(case.ops, lines):
+        line = line.strip()
+        if op["op"] == "translate":
+            rec = model.lookup(op["va"])
+            want = "unmapped" if rec is None else "0x%x" % (rec.pa + op["va"] - rec.iova)
+            if op["final"]:
+                finals.append((op["va"], line))
+            if line != want:
+                res.fail(case, "`%s` answered %r, the script model says %r" % (op["text"], line, want),
+                         op["va"], want, line)
+            else:
+                res.ok()
+            continue
+        verb = "mapped" if op["op"] == "map" else "unmapped"
+        parsed = parse_reply(line) if line.startswith(verb + " ") else None
+        if parsed is None:
+            res.fail(case, "`%s` gave a malformed answer %r" % (op["text"], line))
+            continue
+        n, err = parsed
+        size, expect = op["size"], op["expect"]
+        good = False
+        if expect == "ok":
+            good = n == size and err is None
+        elif expect.startswith("ok-or-"):
+            good = (n == size and err is None) or (err == expect[6:] and n < size and n % case.cfg.page == 0)
+        else:
+            good = n == 0 and err == expect
+        if expect == "ok":
+            want = "%s %d" % (verb, size)
+        elif expect.startswith("ok-or-"):
+            want = "%s %d (or a prefix with error %s)" % (verb, size, expect[6:])
+        else:
+            want = "%s 0 error %s" % (verb, expect)
+        if good:
+            res.ok()
+        else:
+            res.fail(case, "`%s`" % op["text"], op["va"], want, line)
+        # Follow what the CLI says it did (prefix semantics).
+        if op["op"] == "map" and n > 0:
+            model.add(op["va"], n, Record(op["va"], op["pa"], op["size"], op["prot"]))
+        elif op["op"] == "unmap" and n > 0:
+            model.remove(op["va"], n)
+    return model, finals
+
+
+def check_manifest(case, manifest, res):
+    cfg = case.cfg
+    problems = []
+    regs = {}
+    try:
+        base = parse_hex(manifest["memoryBase"])
+        size = int(manifest["memorySize"])
+        root = parse_hex(manifest["root"])
+        for k, v in manifest["registers"].items():
+            regs[k] = parse_hex(v)
+    except (KeyError, ValueError, TypeError) as e:
+        res.fail(case, "manifest.json is malformed: %r" % (e,))
+        return None
+    if manifest.get("format") != "arm-lpae-64":
+        problems.append("format=%r" % manifest.get("format"))
+    need = ["TTBR0", "TCR", "MAIR"] if cfg.stage == 1 else ["VTTBR", "VTCR"]
+    missing = [k for k in need if k not in regs]
+    if missing:
+        res.fail(case, "manifest registers lack %s (have %s)" % (missing, sorted(regs)))
+        return None
+    ps_want = {v: k for k, v in PS_BITS.items()}.get(cfg.oas)
+    if cfg.stage == 1:
+        tcr = regs["TCR"]
+        if regs["TTBR0"] & ((1 << 48) - 2) != root:
+            problems.append("TTBR0 0x%x does not point at root 0x%x" % (regs["TTBR0"], root))
+        if tcr & 0x3F != 64 - cfg.ias:
+            problems.append("TCR.T0SZ=%d, want %d" % (tcr & 0x3F, 64 - cfg.ias))
+        if (tcr >> 14) & 3 != TG0_OF_SHIFT[cfg.g]:
+            problems.append("TCR.TG0=%d, want %d" % ((tcr >> 14) & 3, TG0_OF_SHIFT[cfg.g]))
+        if ps_want is not None and (tcr >> 32) & 7 != ps_want:
+            problems.append("TCR.IPS=%d, want %d (%d bits)" % ((tcr >> 32) & 7, ps_want, cfg.oas))
+        mair = regs["MAIR"]
+        got = [(mair >> (8 * i)) & 0xFF for i in range(4)]
+        if got != EXPECTED_MAIR:
+            problems.append("MAIR attr0..3 = %s, want %s" % ([hex(x) for x in got], [hex(x) for x in EXPECTED_MAIR]))
+    else:
+        vtcr = regs["VTCR"]
+        if regs["VTTBR"] & ((1 << 48) - 2) != root:
+            problems.append("VTTBR 0x%x does not point at root 0x%x" % (regs["VTTBR"], root))
+        if vtcr & 0x3F != 64 - cfg.ias:
+            problems.append("VTCR.T0SZ=%d, want %d" % (vtcr & 0x3F, 64 - cfg.ias))
+        if (vtcr >> 14) & 3 != TG0_OF_SHIFT[cfg.g]:
+            problems.append("VTCR.TG0=%d, want %d" % ((vtcr >> 14) & 3, TG0_OF_SHIFT[cfg.g]))
+        if ps_want is not None and (vtcr >> 16) & 7 != ps_want:
+            problems.append("VTCR.PS=%d, want %d (%d bits)" % ((vtcr >> 16) & 7, ps_want, cfg.oas))
+    if not (base <= root < base + size):
+        problems.append("root 0x%x outside the arena" % root)
+    if problems:
+        res.fail(case, "manifest: " + "; ".join(problems))
+    else:
+        res.ok()
+    return base, size, root, regs
+
+
+def compare_probe(case, va, cli, rec, walker, par4, execs, res):
+    """Compare one final probe. cli: CLI answer line; rec: model record or None."""
+    cfg = case.cfg
+    issues = []
+    cli_pa = None if cli == "unmapped" else parse_hex(cli)
+    # --- software walker ---------------------------------------------------
+    w = walker.walk(va)
+    if cli_pa is None:
+        if w.fault is None:
+            issues.append("walker translates to 0x%x, CLI says unmapped" % w.pa)
+        elif w.fault != "translation":
+            issues.append("walker: %s fault (want translation fault)" % w.fault)
+    else:
+        if w.fault is not None:
+            issues.append("walker: %s fault at level %s, CLI says %s" % (w.fault, w.level, cli))
+        elif w.pa != cli_pa:
+            issues.append("walker PA 0x%x != CLI %s" % (w.pa, cli))
+        else:
+            d = w.desc
+            if rec is not None:
+                want_perm = expected_perms(cfg.stage, rec.prot)
+                got = walker.permissions(w)
+                if got[:6] != want_perm:
+                    issues.append("walker permissions R1,W1,R0,W0,X1,X0=%s, PROT %r implies %s"
+                                  % (bits(got[:6]), rec.prot, bits(want_perm)))
+                want_idx, want_sh = expected_attr(cfg.stage, rec.prot)
+                if got[6] != want_idx:
+                    issues.append("descriptor %s=%d, PROT %r implies %d" % (
+                        "AttrIndx" if cfg.stage == 1 else "MemAttr", got[6], rec.prot, want_idx))
+                if want_sh is not None and got[7] != want_sh:
+                    issues.append("descriptor SH=%d, PROT %r implies %d" % (got[7], rec.prot, want_sh))
+            if cfg.stage == 1 and not d & (1 << 11):
+                issues.append("descriptor nG clear (contract: nG set)")
+    # --- hardware (QEMU) AT --------------------------------------------------
+    if par4 is not None:
+        dec = [decode_par(p) for p in par4]
+        names = ["E1R", "E1W", "E0R", "E0W"] if cfg.stage == 1 else ["S12E1R", "S12E1W", "S12E0R", "S12E0W"]
+        if cli_pa is None:
+            for n, (ok, pa, _, _, fst) in zip(names, dec):
+                if ok:
+                    issues.append("AT %s translated to 0x%x, CLI says unmapped" % (n, pa | (va & 0xFFF)))
+                elif fst_kind(fst) != "translation":
+                    issues.append("AT %s: %s fault (FST=0x%x), want translation fault" % (n, fst_kind(fst), fst))
+        elif rec is not None:
+            want = expected_perms(cfg.stage, rec.prot)
+            for n, allowed, (ok, pa, attr, sh, fst) in zip(names, want[:4], dec):
+                if ok != allowed:
+                    issues.append("AT %s %s, PROT %r says %s" % (
+                        n, "succeeded" if ok else "faulted (%s, FST=0x%x)" % (fst_kind(fst), fst),
+                        rec.prot, "allowed" if allowed else "denied"))
+                    continue
+                if not ok:
+                    if fst_kind(fst) != "permission":
+                        issues.append("AT %s: %s fault (FST=0x%x), want permission fault" % (n, fst_kind(fst), fst))
+                    continue
+                if (pa | (va & 0xFFF)) != cli_pa:
+                    issues.append("AT %s PA 0x%x != CLI %s" % (n, pa | (va & 0xFFF), cli))
+                want_attr = expected_par_attr(cfg.stage, rec.prot)
+                if attr != want_attr:
+                    issues.append("AT %s ATTR=0x%02x, PROT %r implies 0x%02x" % (n, attr, rec.prot, want_attr))
+                _, want_sh = expected_attr(cfg.stage, rec.prot)
+                if want_sh is not None and sh != want_sh:
+                    issues.append("AT %s SH=%d, PROT %r implies %d" % (n, sh, rec.prot, want_sh))
+            if execs is not None:
+                for el, got in zip((1, 0), execs):
+                    wantx = want[4] if el == 1 else want[5]
+                    if got != wantx:
+                        issues.append("instruction fetch at EL%d %s, PROT %r says %s" % (
+                            el, "permitted" if got else "aborted", rec.prot, "allowed" if wantx else "denied"))
+        else:  # mapped per the CLI but not per the script model (already reported): PA only
+            done = [(n, d) for n, d in zip(names, dec) if d[0]]
+            if done and (done[0][1][1] | (va & 0xFFF)) != cli_pa:
+                issues.append("AT %s PA 0x%x != CLI %s" % (done[0][0], done[0][1][1] | (va & 0xFFF), cli))
+            if not done and any(fst_kind(d[4]) != "permission" for d in dec):
+                issues.append("every AT faulted (FST %s), CLI says %s" % ([hex(d[4]) for d in dec], cli))
+        if cli_pa is None and execs is not None and any(execs):
+            issues.append("instruction fetch permitted at an unmapped address")
+    if issues:
+        res.fail(case, "; ".join(issues), va,
+                 "CLI %s, PROT %r" % (cli, rec.prot if rec else None),
+                 "PAR %s" % ([hex(p) for p in par4] if par4 else "n/a"))
+    else:
+        res.ok()
+
+
+def bits(t):
+    return "".join("1" if x else "0" for x in t)
+
+
+def pick_harness_region(base, size):
+    for cand in (0x100000, 0x40000000, 0x1000000000):
+        region = (cand, cand + 0x40000)
+        if region[1] <= base or region[0] >= base + size:
+            return region
+    raise RuntimeError("no room for the harness code page")
+
+
+def run_case(cfg, index, args, res, workdir):
+    memory_base, memory_size = cfg.arena()
+    region = pick_harness_region(memory_base, memory_size)
+    case = Case(cfg, args.seed, index, memory_base, memory_size, region)
+    script = case.generate(n_ops=args.ops, max_probes=args.probes)
+    cdir = os.path.join(workdir, "%s-case%d" % (cfg.name, index))
+    os.makedirs(cdir, exist_ok=True)
+    spath = os.path.join(cdir, "script.txt")
+    with open(spath, "w") as f:
+        f.write(script)
+    export = os.path.join(cdir, "export")
+    cmd = list(args.pagetable_cmd) + ["run", "--format", "arm-lpae-64"] + cfg.cli_args() + ["--export", export, spath]
+    t0 = time.time()
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    t_cli = time.time() - t0
+    if proc.returncode != 0:
+        res.fail(case, "CLI exited with status %d: %s (command: %s)" % (
+            proc.returncode, proc.stderr.strip()[:400], " ".join(cmd)))
+        return False
+    lines = [l for l in proc.stdout.splitlines() if l.strip()]
+    failed_before = res.failed
+    model, finals = check_replies(case, lines, res)
+    try:
+        with open(os.path.join(export, "manifest.json")) as f:
+            manifest = json.load(f)
+        with open(os.path.join(export, "memory.bin"), "rb") as f:
+            memory = f.read()
+    except (OSError, ValueError) as e:
+        res.fail(case, "export unreadable: %r" % (e,))
+        return False
+    m = check_manifest(case, manifest, res)
+    if m is None:
+        return False
+    base, size, root, regs = m
+    if len(memory) != size:
+        res.fail(case, "memory.bin has %d bytes, manifest.memorySize is %d" % (len(memory), size))
+    region = pick_harness_region(base, len(memory))
+    walker = Walker(memory, base, cfg.stage, regs)
+    t1 = time.time()
+    pars, execs = {}, {}
+    hw = 0
+    if not args.no_unicorn and finals:
+        mmu = UnicornMMU(memory, base, cfg.stage, regs, region)
+        if mmu.narrowed:
+            note = ("%s: unicorn's PARange is %d bits, so stage-2 IPAs of %d bits are walked by unicorn "
+                    "with VTCR_EL2.T0SZ narrowed to %d (IPAs below 2^%d); higher IPAs by the software walker only"
+                    % (cfg.name, mmu.parange, mmu.narrowed[0], 64 - mmu.parange, mmu.parange))
+            if note not in res.notes:
+                res.notes.append(note)
+        eligible = [(va, cli) for va, cli in finals if va < mmu.va_limit
+                    and (cli == "unmapped" or parse_hex(cli) < mmu.pa_limit)]
+        hw = len(eligible)
+        for (va, _), par4 in zip(eligible, mmu.at([va for va, _ in eligible])):
+            pars[va] = par4
+        if not args.no_exec:
+            for va, _ in eligible:
+                execs[va] = (mmu.can_execute(va, 1), mmu.can_execute(va, 0))
+    t_mmu = time.time() - t1
+    for va, cli in finals:
+        rec = model.lookup(va)
+        compare_probe(case, va, cli, rec, walker, pars.get(va), execs.get(va), res)
+    ok = res.failed == failed_before
+    if args.verbose:
+        print("  %-18s case %d: %3d ops, %3d probes (%3d on unicorn), cli %.2fs, mmu %.2fs%s" % (
+            cfg.name, index, len(case.ops), len(finals), hw, t_cli, t_mmu,
+            "" if ok else "  FAILED (kept in %s)" % cdir))
+    if ok and not args.keep:
+        shutil.rmtree(cdir, ignore_errors=True)
+    elif not ok:
+        print("    reproduce: %s --seed %d --config %s --cases %d   (script and export kept in %s)" % (
+            sys.argv[0], args.seed, cfg.name, index + 1, cdir))
+    return ok
+
+
+def main(argv=None):
+    here = os.path.dirname(os.path.abspath(__file__))
+    repo = os.path.dirname(os.path.dirname(here))
+    ap = argparse.ArgumentParser(description="Compare pagetable arm-lpae-64 images with QEMU's ARMv8 MMU (unicorn).")
+    ap.add_argument("--pagetable", default=os.path.join(repo, ".build", "debug", "pagetable"),
+                    help="pagetable executable (default: <repo>/.build/debug/pagetable); a .py file runs with this Python")
+    ap.add_argument("--seed", type=int, default=None, help="random seed (default: time based, printed)")
+    ap.add_argument("--cases", type=int, default=3, help="random scripts per configuration (default 3)")
+    ap.add_argument("--ops", type=int, default=40, help="map/unmap/translate operations per script before the final probes")
+    ap.add_argument("--probes", type=int, default=160, help="maximum final translate probes per script")
+    ap.add_argument("--config", action="append", help="run only these configurations (repeatable)")
+    ap.add_argument("--list-configs", action="store_true")
+    ap.add_argument("--no-exec", action="store_true", help="skip the instruction-fetch (execute permission) probes")
+    ap.add_argument("--no-unicorn", action="store_true", help="use the software walker only")
+    ap.add_argument("--keep", metavar="DIR", help="keep every script and export under DIR")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args(argv)
+
+    if args.list_configs:
+        for c in CONFIGS:
+            print("%-16s stage %d granule %-3s ias %d oas %d" % (c.name, c.stage, c.granule, c.ias, c.oas))
+        return 0
+    configs = CONFIGS
+    if args.config:
+        unknown = set(args.config) - {c.name for c in CONFIGS}
+        if unknown:
+            ap.error("unknown configuration(s): %s (see --list-configs)" % ", ".join(sorted(unknown)))
+        configs = [c for c in CONFIGS if c.name in args.config]
+    if args.seed is None:
+        args.seed = int(time.time() * 1000) % 1000000007
+    if not os.path.exists(args.pagetable):
+        print("armv8-mmu-check: pagetable executable not found at %s (build it first, or pass --pagetable)" % args.pagetable)
+        print("armv8-mmu-check: 0 passed, 1 failed")
+        return 1
+    args.pagetable_cmd = [sys.executable, args.pagetable] if args.pagetable.endswith(".py") else [args.pagetable]
+    print("armv8-mmu-check: seed %d, %d configuration(s) x %d case(s), pagetable %s" % (
+        args.seed, len(configs), args.cases, args.pagetable))
+    sys.stdout.flush()
+    res = Results(args.seed, args.verbose)
+    workdir = args.keep or tempfile.mkdtemp(prefix="armv8-mmu-check-")
+    os.makedirs(workdir, exist_ok=True)
+    t0 = time.time()
+    for cfg in configs:
+        for i in range(args.cases):
+            try:
+                run_case(cfg, i, args, res, workdir)
+            except Exception as e:  # a harness or emulator problem is a failure too
+                res.failed += 1
+                print("MISMATCH seed=%d config=%s case=%d: harness error: %r" % (args.seed, cfg.name, i, e))
+                import traceback
+                traceback.print_exc()
+    if not args.keep:
+        try:
+            os.rmdir(workdir)  # only succeeds when every case passed and was removed
+        except OSError:
+            pass
+    for note in res.notes:
+        print("note: " + note)
+    print("armv8-mmu-check: seed %d, %.1fs" % (args.seed, time.time() - t0))
+    print("armv8-mmu-check: %d passed, %d failed" % (res.passed, res.failed))
+    return 0 if res.failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
