@@ -54,7 +54,8 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
         self.counters = TableCounters()
         let top = geometry[geometry.topLevel]
         guard let root = Self.allocateTable(top, geometry: geometry, memory: memory, allocator: allocator) else {
-            throw PageTableError(.outOfMemory, at: 0, "no \(top.tableBytes)-byte top table could be allocated")
+            throw PageTableError(.outOfMemory, at: 0, "no \(top.tableBytes)-byte top table could be allocated "
+                                 + "at or below \(hex(geometry.tableAddressLimit)), the highest address the format can point at")
         }
         self.root = root
         counters.add(bytes: top.tableBytes)
