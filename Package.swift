@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "PageTable", targets: ["PageTable"]),
         .library(name: "ARMLPAE", targets: ["ARMLPAE"]),
+        .library(name: "ARMv7Short", targets: ["ARMv7Short"]),
         .library(name: "PageTableKit", targets: ["PageTableKit"]),
         .executable(name: "pagetable", targets: ["pagetable"]),
     ],
@@ -16,8 +17,9 @@ let package = Package(
         .target(name: "PageTable"),
         // Built-in formats: each depends only on the core.
         .target(name: "ARMLPAE", dependencies: ["PageTable"], path: "Formats/ARMLPAE"),
+        .target(name: "ARMv7Short", dependencies: ["PageTable"], path: "Formats/ARMv7Short"),
         // Umbrella import: the core plus every built-in format.
-        .target(name: "PageTableKit", dependencies: ["PageTable", "ARMLPAE"]),
+        .target(name: "PageTableKit", dependencies: ["PageTable", "ARMLPAE", "ARMv7Short"]),
         // The command-line tool: a testable library and a thin executable.
         .target(name: "PageTableCLI", dependencies: ["PageTableKit"]),
         .executableTarget(name: "pagetable", dependencies: ["PageTableCLI"]),
@@ -25,6 +27,7 @@ let package = Package(
         .target(name: "PageTableTestSupport", dependencies: ["PageTable"], path: "Tests/PageTableTestSupport"),
         .testTarget(name: "PageTableTests", dependencies: ["PageTable", "PageTableTestSupport"]),
         .testTarget(name: "ARMLPAETests", dependencies: ["ARMLPAE", "PageTableTestSupport"]),
+        .testTarget(name: "ARMv7ShortTests", dependencies: ["ARMv7Short", "PageTableTestSupport"]),
         .testTarget(name: "PageTableCLITests", dependencies: ["PageTableCLI"]),
         // The cross-format matrix: every format and configuration against one reference model.
         .testTarget(name: "ConformanceTests", dependencies: ["PageTableKit", "PageTableTestSupport"]),

@@ -1,3 +1,4 @@
 // The umbrella module: `import PageTableKit` brings the core and every built-in format.
 @_exported import PageTable
 @_exported import ARMLPAE
+@_exported import ARMv7Short
