@@ -7,10 +7,27 @@ public struct BuiltTable {
     public var table: AnyPageTable
     /// Manifest keys describing the format's configuration.
     public var parameters: [String: JSONValue]
+    /// Fault injection into the table's allocations (`fail-alloc`).
+    public var allocationFaults: AllocationFaults
 
-    /// Pairs a table with its manifest parameters.
-    public init(table: AnyPageTable, parameters: [String: JSONValue]) {
+    /// Pairs a table with its manifest parameters and its fault-injection control.
+    public init(table: AnyPageTable, parameters: [String: JSONValue], allocationFaults: AllocationFaults) {
         self.table = table
         self.parameters = parameters
+        self.allocationFaults = allocationFaults
+    }
+}
+
+/// Arms and disarms a ``FaultInjectingAllocator`` whatever allocator it wraps.
+public struct AllocationFaults {
+    /// Makes the `n`th table allocation from now fail, and every later one.
+    public let failAllocations: (_ from: Int) -> Void
+    /// Lets allocations succeed again.
+    public let stopFailing: () -> Void
+
+    /// Controls `allocator`.
+    public init<Base>(_ allocator: FaultInjectingAllocator<Base>) {
+        failAllocations = { allocator.failAllocations(from: $0) }
+        stopFailing = { allocator.stopFailing() }
     }
 }

@@ -27,8 +27,7 @@ extension FormatEntry {
             } catch {
                 throw UsageError("invalid \(ARMLPAE.formatName) configuration: \(error)")
             }
-            let table = try makeTable(format, memory: memory, allocator: allocator)
-            return BuiltTable(table: table, parameters: [
+            return try makeTable(format, memory: memory, allocator: allocator, parameters: [
                 "granule": .string(granule.description),
                 "stage": .integer(Int64(stage.rawValue)),
                 "ias": .integer(Int64(inputBits)),

@@ -29,15 +29,19 @@ public struct FormatEntry: Sendable {
 }
 
 extension FormatEntry {
-    /// Creates the offline table of `format` in `memory` and erases its type: the step every
+    /// Creates the offline table of `format` in `memory`, allocating through a fault-injecting
+    /// wrapper around `allocator` (for `fail-alloc`), and erases its type: the step every
     /// entry's builder ends with. A table that cannot even allocate its top table is a
     /// ``UsageError`` (the memory given is too small or out of the format's reach).
-    public static func makeTable<Format: PageTableFormat>(_ format: Format, memory: PhysicalArena,
-                                                          allocator: BuddyAllocator) throws(UsageError) -> AnyPageTable {
+    public static func makeTable<Format: PageTableFormat, Allocator: TableAllocator>(
+        _ format: Format, memory: PhysicalArena, allocator: Allocator,
+        parameters: [String: JSONValue]) throws(UsageError) -> BuiltTable {
+        let faulty = FaultInjectingAllocator(allocator)
         do throws(PageTableError) {
-            let table = try PageTable(format: format, memory: memory, allocator: allocator,
+            let table = try PageTable(format: format, memory: memory, allocator: faulty,
                                       invalidator: OfflineInvalidator())
-            return AnyPageTable(table)
+            return BuiltTable(table: AnyPageTable(table), parameters: parameters,
+                              allocationFaults: AllocationFaults(faulty))
         } catch {
             throw UsageError("cannot create the \(format.name) table in the given memory: \(error)")
         }

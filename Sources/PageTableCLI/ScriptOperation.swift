@@ -6,4 +6,10 @@ enum ScriptOperation: Hashable, Sendable {
     case unmap(iova: UInt64, size: UInt64)
     /// `translate IOVA`: answers `0x<pa>` or `unmapped`.
     case translate(iova: UInt64)
+    /// `map-all IOVA PA SIZE PROT`: all-or-nothing map; answers like `map`.
+    case mapAll(iova: UInt64, physicalAddress: UInt64, size: UInt64, protection: Protection)
+    /// `fail-alloc N`: the Nth table allocation from here fails, and every later one; answers `ok`.
+    case failAllocations(from: Int)
+    /// `fail-alloc off`: allocations succeed again; answers `ok`.
+    case stopFailingAllocations
 }

@@ -7,6 +7,8 @@
 /// map IOVA PA SIZE PROT     # e.g. map 0x1000 0x40001000 4K rw
 /// unmap IOVA SIZE
 /// translate IOVA
+/// map-all IOVA PA SIZE PROT # all or nothing
+/// fail-alloc N | off        # fault injection: the Nth table allocation from here fails
 /// ```
 ///
 /// The parser works on UTF-8 bytes: scripts are ASCII, and a byte-level scan keeps long
@@ -38,11 +40,24 @@ enum ScriptParser {
         let tokens = code.split { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
         guard let name = tokens.first else { return nil }
         let operands = tokens.dropFirst()
-        if name.elementsEqual("map".utf8) {
-            try expect(operands, count: 4, for: "map", syntax: "IOVA PA SIZE PROT")
+        if name.elementsEqual("map".utf8) || name.elementsEqual("map-all".utf8) {
+            let all = name.count == "map-all".utf8.count
+            try expect(operands, count: 4, for: all ? "map-all" : "map", syntax: "IOVA PA SIZE PROT")
             let values = Array(operands)
-            return .map(iova: try number(values[0]), physicalAddress: try number(values[1]),
-                        size: try number(values[2]), protection: try Protection(parsing: values[3]))
+            let (iova, physicalAddress, size) = (try number(values[0]), try number(values[1]), try number(values[2]))
+            let protection = try Protection(parsing: values[3])
+            return all ? .mapAll(iova: iova, physicalAddress: physicalAddress, size: size, protection: protection)
+                : .map(iova: iova, physicalAddress: physicalAddress, size: size, protection: protection)
+        }
+        if name.elementsEqual("fail-alloc".utf8) {
+            try expect(operands, count: 1, for: "fail-alloc", syntax: "N|off")
+            let operand = operands[operands.startIndex]
+            if operand.elementsEqual("off".utf8) { return .stopFailingAllocations }
+            let n = try number(operand)
+            guard n >= 1, n <= UInt64(Int.max) else {
+                throw ScriptProblem("'fail-alloc' counts allocations from 1, got '\(text(operand))'")
+            }
+            return .failAllocations(from: Int(n))
         }
         if name.elementsEqual("unmap".utf8) {
             try expect(operands, count: 2, for: "unmap", syntax: "IOVA SIZE")
@@ -53,7 +68,7 @@ enum ScriptParser {
             try expect(operands, count: 1, for: "translate", syntax: "IOVA")
             return .translate(iova: try number(operands[operands.startIndex]))
         }
-        throw ScriptProblem("unknown operation '\(text(name))' (use map, unmap or translate)")
+        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, unmap, translate or fail-alloc)")
     }
 
     private static func expect(_ operands: ArraySlice<ArraySlice<UInt8>>, count: Int, for name: String,

@@ -7,6 +7,8 @@ import PageTableKit
 struct ScriptRunner {
     /// The table operated on.
     let table: AnyPageTable
+    /// Fault injection into its allocations.
+    let allocationFaults: AllocationFaults
 
     /// Runs `operations` in order, writing each answer to `output`.
     func run(_ operations: [ScriptOperation], output: TextSink) {
@@ -17,7 +19,15 @@ struct ScriptRunner {
     func answer(to operation: ScriptOperation) -> String {
         switch operation {
         case .map(let iova, let physicalAddress, let size, let protection):
-            return "mapped \(map(iova: iova, to: physicalAddress, size: size, protection: protection))"
+            return "mapped \(map(iova: iova, to: physicalAddress, size: size, protection: protection, using: table.map))"
+        case .mapAll(let iova, let physicalAddress, let size, let protection):
+            return "mapped \(map(iova: iova, to: physicalAddress, size: size, protection: protection, using: table.mapAll))"
+        case .failAllocations(let n):
+            allocationFaults.failAllocations(n)
+            return "ok"
+        case .stopFailingAllocations:
+            allocationFaults.stopFailing()
+            return "ok"
         case .unmap(let iova, let size):
             return "unmapped \(table.unmap(iova: iova, size: size))"
         case .translate(let iova):
@@ -25,10 +35,11 @@ struct ScriptRunner {
         }
     }
 
-    private func map(iova: UInt64, to physicalAddress: UInt64, size: UInt64, protection: Protection) -> RangeOutcome {
+    private func map(iova: UInt64, to physicalAddress: UInt64, size: UInt64, protection: Protection,
+                     using operation: (UInt64, UInt64, UInt64, MapAttributes) -> RangeOutcome) -> RangeOutcome {
         do throws(PageTableError) {
             let attributes = try protection.attributes(for: iova)
-            return table.map(iova: iova, to: physicalAddress, size: size, attributes: attributes)
+            return operation(iova, physicalAddress, size, attributes)
         } catch {
             return RangeOutcome(bytes: 0, error: error)
         }

@@ -24,7 +24,7 @@ enum TableSession {
         }
         let built = try options.format.build(options.formatSettings, memory, BuddyAllocator(arena: memory))
 
-        ScriptRunner(table: built.table).run(operations, output: standardOutput)
+        ScriptRunner(table: built.table, allocationFaults: built.allocationFaults).run(operations, output: standardOutput)
         if options.printsStatistics {
             for line in StatisticsReport(built.table).lines { standardOutput.write(line + "\n") }
         }

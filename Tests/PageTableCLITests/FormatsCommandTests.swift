@@ -27,8 +27,8 @@ import PageTableKit
             build: { (settings, memory, allocator) throws(UsageError) in
                 guard settings.value("table-zone-size") == "1M" else { throw UsageError("zone must be 1M") }
                 let format = try! ARMLPAE(inputAddressBits: 39)
-                return BuiltTable(table: try FormatEntry.makeTable(format, memory: memory, allocator: allocator),
-                                  parameters: ["zone": .string(settings.value("table-zone-size"))])
+                return try FormatEntry.makeTable(format, memory: memory, allocator: allocator,
+                                                 parameters: ["zone": .string(settings.value("table-zone-size"))])
             })
         let command = PageTableCommand(catalog: FormatCatalog(entries: [.armLPAE64, toy]))
         func run(_ arguments: [String], _ input: String = "") -> (Int32, String, String) {

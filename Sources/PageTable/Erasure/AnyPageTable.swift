@@ -26,6 +26,8 @@ public final class AnyPageTable {
         let box = Box<Format, Memory, Allocator, Invalidator>(table)
         operations = Operations(
             map: { box.table.map(iova: $0, to: $1, size: $2, attributes: $3) },
+            mapAll: { box.table.mapAll(iova: $0, to: $1, size: $2, attributes: $3) },
+            mapPages: { box.table.mapPages(iova: $0, to: $1, pageSize: $2, pageCount: $3, attributes: $4) },
             unmap: { box.table.unmap(iova: $0, size: $1) },
             translate: { box.table.translate($0) },
             lookup: { box.table.lookup($0) },
@@ -39,6 +41,18 @@ public final class AnyPageTable {
     public func map(iova: VirtualAddress, to physicalAddress: PhysicalAddress, size: UInt64,
                     attributes: MapAttributes) -> RangeOutcome {
         operations.map(iova, physicalAddress, size, attributes)
+    }
+
+    /// See ``PageTable/mapAll(iova:to:size:attributes:)``.
+    public func mapAll(iova: VirtualAddress, to physicalAddress: PhysicalAddress, size: UInt64,
+                       attributes: MapAttributes) -> RangeOutcome {
+        operations.mapAll(iova, physicalAddress, size, attributes)
+    }
+
+    /// See ``PageTable/mapPages(iova:to:pageSize:pageCount:attributes:)``.
+    public func mapPages(iova: VirtualAddress, to physicalAddress: PhysicalAddress, pageSize: UInt64,
+                         pageCount: Int, attributes: MapAttributes) -> RangeOutcome {
+        operations.mapPages(iova, physicalAddress, pageSize, pageCount, attributes)
     }
 
     /// See ``PageTable/unmap(iova:size:)``.
@@ -88,6 +102,8 @@ extension AnyPageTable {
     @usableFromInline
     struct Operations {
         @usableFromInline let map: (VirtualAddress, PhysicalAddress, UInt64, MapAttributes) -> RangeOutcome
+        @usableFromInline let mapAll: (VirtualAddress, PhysicalAddress, UInt64, MapAttributes) -> RangeOutcome
+        @usableFromInline let mapPages: (VirtualAddress, PhysicalAddress, UInt64, Int, MapAttributes) -> RangeOutcome
         @usableFromInline let unmap: (VirtualAddress, UInt64) -> RangeOutcome
         @usableFromInline let translate: (VirtualAddress) -> PhysicalAddress?
         @usableFromInline let lookup: (VirtualAddress) -> Mapping?
@@ -98,6 +114,8 @@ extension AnyPageTable {
 
         @inlinable
         init(map: @escaping (VirtualAddress, PhysicalAddress, UInt64, MapAttributes) -> RangeOutcome,
+             mapAll: @escaping (VirtualAddress, PhysicalAddress, UInt64, MapAttributes) -> RangeOutcome,
+             mapPages: @escaping (VirtualAddress, PhysicalAddress, UInt64, Int, MapAttributes) -> RangeOutcome,
              unmap: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
              translate: @escaping (VirtualAddress) -> PhysicalAddress?,
              lookup: @escaping (VirtualAddress) -> Mapping?,
@@ -106,6 +124,8 @@ extension AnyPageTable {
              invariantViolations: @escaping () -> [String],
              levelName: @escaping (Int) -> String) {
             self.map = map
+            self.mapAll = mapAll
+            self.mapPages = mapPages
             self.unmap = unmap
             self.translate = translate
             self.lookup = lookup

@@ -15,6 +15,62 @@ extension PageTable {
     @inlinable
     public mutating func map(iova: VirtualAddress, to physicalAddress: PhysicalAddress, size: UInt64,
                              attributes: MapAttributes) -> RangeOutcome {
+        let outcome = mapRange(iova: iova, to: physicalAddress, size: size, attributes: attributes)
+        sync()
+        return outcome
+    }
+
+    /// Maps `iova ..< iova + size` like ``map(iova:to:size:attributes:)``, but all or nothing:
+    /// on any error it undoes exactly what it mapped (freeing the tables it allocated) and
+    /// reports 0 bytes with the error. The table afterwards is identical to before. Leaves it
+    /// mapped and removed again are invalidated in the same single sync.
+    @inlinable
+    public mutating func mapAll(iova: VirtualAddress, to physicalAddress: PhysicalAddress, size: UInt64,
+                                attributes: MapAttributes) -> RangeOutcome {
+        var outcome = mapRange(iova: iova, to: physicalAddress, size: size, attributes: attributes)
+        if outcome.error != nil && outcome.bytes > 0 {
+            let undone = unmapRange(iova: iova, size: outcome.bytes)
+            assert(undone.isComplete, "undoing a mapped prefix cannot fail: \(undone)")
+            outcome.bytes = 0
+        }
+        sync()
+        return outcome
+    }
+
+    /// Maps `pageCount` pages of exactly `pageSize` bytes, as Linux's io-pgtable `map_pages`
+    /// does, for callers porting from it: every leaf is `pageSize` (never larger), so each page
+    /// can later be unmapped on its own. The outcome is the same exact (bytes, error) pair as
+    /// ``map(iova:to:size:attributes:)``; it never stops short without an error.
+    ///
+    /// `pageSize` must be one of the format's leaf sizes and both addresses aligned to it
+    /// (else `misaligned`); `pageCount` must be positive.
+    @inlinable
+    public mutating func mapPages(iova: VirtualAddress, to physicalAddress: PhysicalAddress, pageSize: UInt64,
+                                  pageCount: Int, attributes: MapAttributes) -> RangeOutcome {
+        let shift = pageSize.trailingZeroBitCount
+        guard pageSize.nonzeroBitCount == 1, geometry.leafSizeShifts.contains(shift) else {
+            return RangeOutcome(bytes: 0, error: PageTableError(.misaligned, at: iova,
+                                "page size \(hex(pageSize)) is not a leaf size of \(format.name)"))
+        }
+        guard (iova | physicalAddress) & (pageSize &- 1) == 0 else {
+            return RangeOutcome(bytes: 0, error: PageTableError(.misaligned, at: iova,
+                                "\(hex(iova)) -> \(hex(physicalAddress)) is not aligned to the \(hex(pageSize))-byte page"))
+        }
+        let (size, overflow) = pageSize.multipliedReportingOverflow(by: UInt64(max(pageCount, 0)))
+        guard !overflow else {
+            return RangeOutcome(bytes: 0, error: PageTableError(.outOfRange, at: iova,
+                                "\(pageCount) pages of \(hex(pageSize)) bytes exceed the address space"))
+        }
+        let outcome = mapRange(iova: iova, to: physicalAddress, size: size, attributes: attributes,
+                               largestLeafShift: shift)
+        sync()
+        return outcome
+    }
+
+    /// Validates and maps without syncing: the shared body of the public map operations.
+    @inlinable
+    mutating func mapRange(iova: VirtualAddress, to physicalAddress: PhysicalAddress, size: UInt64,
+                           attributes: MapAttributes, largestLeafShift: Int = .max) -> RangeOutcome {
         let encoded: Format.EncodedAttributes
         let end: VirtualAddress
         do throws(PageTableError) {
@@ -24,9 +80,8 @@ extension PageTable {
         } catch {
             return RangeOutcome(bytes: 0, error: error)
         }
-        var cursor = MapCursor(address: iova, output: physicalAddress, end: end)
+        var cursor = MapCursor(address: iova, output: physicalAddress, end: end, largestLeafShift: largestLeafShift)
         let error = mapItems(in: root, level: geometry.topLevel, cursor: &cursor, attributes: encoded)
-        sync()
         return RangeOutcome(bytes: cursor.address &- iova, error: error)
     }
 
@@ -44,8 +99,8 @@ extension PageTable {
         while index < shape.itemCount && cursor.address < cursor.end {
             let remaining = cursor.end &- cursor.address
             let alignment = cursor.address | cursor.output
-            if shape.allowsLeaf {
-                if groupItems > 1 {
+            if shape.allowsLeaf && shape.itemShift <= cursor.largestLeafShift {
+                if groupItems > 1 && shape.itemShift &+ shape.contiguousLog2 <= cursor.largestLeafShift {
                     let groupSize = itemSize &<< UInt64(shape.contiguousLog2)
                     if alignment & (groupSize &- 1) == 0 && remaining >= groupSize {
                         if let error = writeContiguousLeaf(items, at: index, level: level, cursor: &cursor,
@@ -151,17 +206,20 @@ extension PageTable {
     }
 }
 
-/// Where a map has got to: the next input and output address, and the end of the range.
+/// Where a map has got to: the next input and output address, the end of the range, and the
+/// largest leaf (log2 bytes) it may use.
 @frozen @usableFromInline
 struct MapCursor {
     @usableFromInline var address: VirtualAddress
     @usableFromInline var output: PhysicalAddress
     @usableFromInline let end: VirtualAddress
+    @usableFromInline let largestLeafShift: Int
 
     @inlinable
-    init(address: VirtualAddress, output: PhysicalAddress, end: VirtualAddress) {
+    init(address: VirtualAddress, output: PhysicalAddress, end: VirtualAddress, largestLeafShift: Int) {
         self.address = address
         self.output = output
         self.end = end
+        self.largestLeafShift = largestLeafShift
     }
 }

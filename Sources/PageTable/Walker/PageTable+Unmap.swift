@@ -8,6 +8,14 @@ extension PageTable {
     /// after the invalidation sync that ends this call.
     @inlinable
     public mutating func unmap(iova: VirtualAddress, size: UInt64) -> RangeOutcome {
+        let outcome = unmapRange(iova: iova, size: size)
+        sync()
+        return outcome
+    }
+
+    /// Validates and unmaps without syncing.
+    @inlinable
+    mutating func unmapRange(iova: VirtualAddress, size: UInt64) -> RangeOutcome {
         let end: VirtualAddress
         do throws(PageTableError) {
             end = try checkInputRange(iova, size: size)
@@ -16,7 +24,6 @@ extension PageTable {
         }
         var cursor = UnmapCursor(address: iova, end: end)
         let error = unmapItems(in: root, level: geometry.topLevel, cursor: &cursor)
-        sync()
         return RangeOutcome(bytes: cursor.address &- iova, error: error)
     }
 
