@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "ARMv7Short", targets: ["ARMv7Short"]),
         .library(name: "PageTableKit", targets: ["PageTableKit"]),
         .executable(name: "pagetable", targets: ["pagetable"]),
+        // The reference model, TLB/walk-cache model and tiny format, for testing your own formats.
+        .library(name: "PageTableTestSupport", targets: ["PageTableTestSupport"]),
     ],
     targets: [
         // The format-agnostic walker, memory, allocator and invalidation seams.

@@ -8,7 +8,7 @@ extension CommandLineOptions {
     }
 
     /// Options that take no value.
-    private static let flags: Set<String> = ["stats", "dump"]
+    private static let flags: Set<String> = ["stats", "dump", "non-coherent"]
     /// Options common to every format that take a value.
     private static let valued: Set<String> = ["format", "memory-base", "memory-size", "export"]
 
@@ -66,6 +66,7 @@ extension CommandLineOptions {
             throw UsageError("option '--\(name)' does not apply to format '\(format.name)'")
         }
         options.formatSettings = FormatSettings(options: format.options, given: values)
+        options.formatSettings.nonCoherent = flags.contains("non-coherent")
         return .run(options)
     }
 

@@ -23,7 +23,7 @@ extension FormatEntry {
             let format: ARMLPAE
             do throws(ARMLPAE.ConfigurationError) {
                 format = try ARMLPAE(granule: granule, stage: stage, inputAddressBits: inputBits,
-                                     outputAddressBits: outputBits)
+                                     outputAddressBits: outputBits, coherentWalk: !settings.nonCoherent)
             } catch {
                 throw UsageError("invalid \(ARMLPAE.formatName) configuration: \(error)")
             }

@@ -4,6 +4,9 @@
 public struct FormatSettings: Hashable, Sendable {
     /// Raw values by option name (without dashes), every option of the format present.
     public private(set) var values: [String: String]
+    /// Whether the hardware walker does not snoop CPU caches (`--non-coherent`, every format):
+    /// table writes are cleaned, and formats that describe walk cacheability say so.
+    public var nonCoherent = false
 
     /// The settings for `options`, each taking its value from `given` (keyed by option name)
     /// or else its default.

@@ -6,6 +6,8 @@ import PageTableKit
 /// tables 4             live tables (AnyPageTable.tableCount)
 /// table-bytes 16384    their bytes (AnyPageTable.tableBytes)
 /// mapped-bytes 8192    input-address bytes covered by leaves
+/// syncs 2              invalidation syncs issued (operations that had to tell the hardware)
+/// cache-cleans 0       cache-maintenance calls (0 unless --non-coherent)
 /// tables-L0 1          tables per level, top level first, named by the format
 /// leaves-L3 2          leaves per level (a contiguous group counts once)
 /// ```
@@ -21,6 +23,8 @@ struct StatisticsReport {
             "tables \(table.tableCount)",
             "table-bytes \(table.tableBytes)",
             "mapped-bytes \(statistics.mappedBytes)",
+            "syncs \(table.syncCount)",
+            "cache-cleans \(table.cacheCleanCount)",
         ]
         lines += levels.map { "tables-\(table.levelName($0)) \(statistics.tablesPerLevel[$0])" }
         lines += levels.filter { table.geometry[$0].allowsLeaf }

@@ -18,7 +18,11 @@ enum TableSession {
             for diagnostic in error.errors { standardError.write("\(diagnostic)\n") }
             return PageTableCommand.usageFailure
         }
-        guard let memory = PhysicalArena(base: options.memoryBase, size: options.memorySize) else {
+        // Non-coherent memory: the walker reports every range it cleans (counted as `cache-cleans`).
+        let cleanNothing: @Sendable (UInt64, Int) -> Void = { _, _ in }
+        let cacheMaintenance = options.formatSettings.nonCoherent ? cleanNothing : nil
+        guard let memory = PhysicalArena(base: options.memoryBase, size: options.memorySize,
+                                         cacheMaintenance: cacheMaintenance) else {
             throw UsageError("cannot provide \(options.memorySize) bytes of memory at --memory-base "
                 + "\(options.memoryBase.hexadecimal) (the range wraps or host memory is short)")
         }

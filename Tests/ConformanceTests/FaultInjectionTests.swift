@@ -2,19 +2,20 @@ import PageTableKit
 import PageTableTestSupport
 import Testing
 
-/// Allocation failure at every allocation point of multi-table maps, for every format: the
-/// reported prefix is exactly what translates, the all-or-nothing variant leaves the table
-/// identical, and unmapping everything afterwards leaves only the top table.
+/// Allocation failure at every allocation point of multi-table maps, for every format, with
+/// coherent and non-coherent table memory: the reported prefix is exactly what translates, the
+/// all-or-nothing variant leaves the table identical, nothing the hardware cached is stale,
+/// and unmapping everything afterwards leaves only the top table.
 @Suite struct FaultInjectionTests {
-    @Test(arguments: FormatCase.all)
-    func everyAllocationPointFailsCleanly(_ formatCase: FormatCase) throws {
-        try check(formatCase.make(), formatCase)
+    @Test(arguments: FormatCase.all, [true, false])
+    func everyAllocationPointFailsCleanly(_ formatCase: FormatCase, coherent: Bool) throws {
+        try check(formatCase.make(), formatCase, coherent: coherent)
     }
 
     /// A map of smallest pages straddling the boundary between the first two top-level items
     /// (and, with `prefilled`, starting where tables already exist) needs fresh tables on both
     /// sides at every level below the top.
-    private func check<Format: PageTableFormat>(_ format: Format, _ formatCase: FormatCase) throws {
+    private func check<Format: PageTableFormat>(_ format: Format, _ formatCase: FormatCase, coherent: Bool) throws {
         let geometry = format.geometry
         let page = geometry.pageSize
         let boundary = geometry[geometry.topLevel].itemSize
@@ -30,32 +31,41 @@ import Testing
             try #require(allocations >= (prefilled ? 1 : 2), "\(formatCase.name): the map must need new tables")
             for failing in 1...allocations {
                 for allOrNothing in [false, true] {
-                    let context = "\(formatCase.name) prefilled \(prefilled) failing allocation \(failing) all-or-nothing \(allOrNothing)"
-                    let fixture = formatCase.fixture()
-                    let allocator = FaultInjectingAllocator(fixture.allocator)
-                    var table = try PageTable(format: format, memory: fixture.arena, allocator: allocator,
-                                              invalidator: fixture.invalidator)
-                    if prefilled { _ = table.map(iova: boundary - 8 * page, to: 0x2000_0000, size: page, attributes: rw) }
-                    let before = snapshot(table)
-                    allocator.failAllocations(from: failing)
-                    let outcome = allOrNothing ? table.mapAll(iova: iova, to: pa, size: size, attributes: rw)
-                                               : table.map(iova: iova, to: pa, size: size, attributes: rw)
-                    allocator.stopFailing()
+                    let context = "\(formatCase.name) \(coherent ? "coherent" : "non-coherent") prefilled \(prefilled) "
+                        + "failing allocation \(failing) all-or-nothing \(allOrNothing)"
+                    var modelled = try ModelledTable(format, base: formatCase.arenaBase, size: formatCase.arenaSize,
+                                                     coherent: coherent)
+                    if prefilled {
+                        _ = modelled.table.map(iova: boundary - 8 * page, to: 0x2000_0000, size: page, attributes: rw)
+                    }
+                    let probes = stride(from: iova, to: iova + size, by: Int(page)).map { $0 } + [boundary - 8 * page]
+                    modelled.tlb.prefetch(probes)
+                    let before = snapshot(modelled.table)
+                    modelled.allocator.failAllocations(from: failing)
+                    let outcome = allOrNothing ? modelled.table.mapAll(iova: iova, to: pa, size: size, attributes: rw)
+                                               : modelled.table.map(iova: iova, to: pa, size: size, attributes: rw)
+                    modelled.allocator.stopFailing()
+                    let stale = modelled.staleness(probes: probes)
+                    #expect(stale.isEmpty, "\(context): \(stale.prefix(3))")
                     #expect(outcome.error?.kind == .outOfMemory, "\(context)")
                     #expect(outcome.bytes % page == 0 && outcome.bytes < size, "\(context)")
                     if allOrNothing {
                         #expect(outcome.bytes == 0, "\(context)")
-                        #expect(snapshot(table) == before, "\(context): the table must be identical to before")
+                        #expect(snapshot(modelled.table) == before, "\(context): the table must be identical to before")
                     }
                     for offset in stride(from: 0, to: size, by: Int(page)) {
                         let expected = UInt64(offset) < outcome.bytes ? pa + UInt64(offset) : nil
-                        #expect(table.translate(iova + UInt64(offset)) == expected, "\(context): offset \(offset)")
+                        #expect(modelled.table.translate(iova + UInt64(offset)) == expected, "\(context): offset \(offset)")
                     }
-                    #expect(table.invariantViolations().isEmpty, "\(context): \(table.invariantViolations())")
-                    if outcome.bytes > 0 { #expect(table.unmap(iova: iova, size: outcome.bytes).isComplete, "\(context)") }
-                    if prefilled { #expect(table.unmap(iova: boundary - 8 * page, size: page).isComplete, "\(context)") }
-                    #expect(table.tableCount == 1, "\(context): \(table.tableCount) tables remain")
-                    #expect(fixture.allocator.liveBlocks == 1, "\(context): allocator unbalanced")
+                    let violations = modelled.table.invariantViolations()
+                    #expect(violations.isEmpty, "\(context): \(violations)")
+                    if outcome.bytes > 0 {
+                        #expect(modelled.table.unmap(iova: iova, size: outcome.bytes).isComplete, "\(context)")
+                    }
+                    if prefilled { #expect(modelled.table.unmap(iova: boundary - 8 * page, size: page).isComplete, "\(context)") }
+                    #expect(modelled.staleness(probes: probes).isEmpty, "\(context): stale after the unmaps")
+                    #expect(modelled.table.tableCount == 1, "\(context): \(modelled.table.tableCount) tables remain")
+                    #expect(modelled.buddy.liveBlocks == 1, "\(context): allocator unbalanced")
                 }
             }
         }

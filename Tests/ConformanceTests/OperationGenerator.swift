@@ -6,6 +6,14 @@ enum Operation: CustomStringConvertible {
     case map(iova: UInt64, pa: UInt64, size: UInt64, attributes: MapAttributes)
     case unmap(iova: UInt64, size: UInt64)
 
+    /// The input range the operation names.
+    var range: Range<UInt64> {
+        switch self {
+        case .map(let iova, _, let size, _): iova..<iova + size
+        case .unmap(let iova, let size): iova..<iova + size
+        }
+    }
+
     var description: String {
         switch self {
         case .map(let iova, let pa, let size, let attributes): "map \(hex(iova)) \(hex(pa)) \(hex(size)) \(attributes)"

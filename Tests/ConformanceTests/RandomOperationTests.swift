@@ -8,26 +8,32 @@ import Testing
 @Suite struct RandomOperationTests {
     static let operations = 3000
 
-    @Test(arguments: FormatCase.all)
-    func randomOperationsMatchTheModel(_ formatCase: FormatCase) throws {
+    /// The walker's caches are flushed (as at a context switch) this often, after a full check.
+    static let flushInterval = 32
+
+    @Test(arguments: FormatCase.all, [true, false])
+    func randomOperationsMatchTheModel(_ formatCase: FormatCase, coherent: Bool) throws {
         let seed = baseSeed() ^ UInt64(truncatingIfNeeded: formatCase.name.hashValueStable)
-        try run(formatCase.make(), fixture: formatCase.fixture(), seed: seed)
+        try run(formatCase.make(), formatCase, coherent: coherent, seed: seed)
     }
 
-    private func run<Format: PageTableFormat>(_ format: Format, fixture: TableFixture, seed: UInt64) throws {
+    private func run<Format: PageTableFormat>(_ format: Format, _ formatCase: FormatCase, coherent: Bool, seed: UInt64) throws {
         var random = SeededGenerator(seed: seed)
         var generator = OperationGenerator(geometry: format.geometry)
-        var table = try fixture.makeTable(format)
+        var modelled = try ModelledTable(format, base: formatCase.arenaBase, size: formatCase.arenaSize, coherent: coherent)
         var model = ReferenceModel(geometry: format.geometry)
-        let context = "\(format.name) seed \(seed)"
+        let context = "\(format.name) \(coherent ? "coherent" : "non-coherent") seed \(seed)"
+        var previousProbes: [UInt64] = []
         var seenOutcomes: Set<String> = []
 
         for step in 0..<Self.operations {
             let operation = generator.next(model: model, using: &random)
             let where_ = "\(context) step \(step): \(operation)"
+            // Hardware walks speculatively: fill its caches around what is about to change.
+            modelled.tlb.prefetch(previousProbes + generator.probes(around: operation, model: model, using: &random))
             switch operation {
             case .map(let iova, let pa, let size, let attributes):
-                let outcome = table.map(iova: iova, to: pa, size: size, attributes: attributes)
+                let outcome = modelled.table.map(iova: iova, to: pa, size: size, attributes: attributes)
                 if (try? format.encode(attributes)) == nil {
                     seenOutcomes.insert("map " + (outcome.error?.kind.name ?? "ok"))
                     #expect(outcome.bytes == 0 && outcome.error?.kind == .invalidAttributes, "\(where_)")
@@ -37,20 +43,27 @@ import Testing
                 seenOutcomes.insert("map " + (outcome.error?.kind.name ?? "ok"))
                 #expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error, "\(where_): got \(outcome)")
             case .unmap(let iova, let size):
-                let outcome = table.unmap(iova: iova, size: size)
+                let outcome = modelled.table.unmap(iova: iova, size: size)
                 let expected = model.unmap(iova, size)
                 seenOutcomes.insert("unmap " + (outcome.error?.kind.name ?? "ok"))
                 #expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error, "\(where_): got \(outcome)")
             }
-            for probe in generator.probes(around: operation, model: model, using: &random) {
+            let probes = generator.probes(around: operation, model: model, using: &random)
+            for probe in probes {
                 let leaf = model.leaf(covering: probe)
-                #expect(table.translate(probe) == model.translate(probe), "\(where_): translate \(hex(probe))")
-                #expect(table.lookup(probe)?.attributes == leaf?.attributes, "\(where_): attributes at \(hex(probe))")
+                #expect(modelled.table.translate(probe) == model.translate(probe), "\(where_): translate \(hex(probe))")
+                #expect(modelled.table.lookup(probe)?.attributes == leaf?.attributes, "\(where_): attributes at \(hex(probe))")
             }
+            // Nothing the hardware cached may be stale, and a fresh hardware walk sees the table.
+            let full = step % Self.flushInterval == Self.flushInterval - 1
+            let stale = modelled.staleness(in: full ? nil : operation.range, probes: probes)
+            #expect(stale.isEmpty, "\(where_): \(stale.prefix(3))")
+            if full { modelled.tlb.invalidateAll() }
+            previousProbes = probes
             if step % 250 == 0 || step == Self.operations - 1 {
-                let same = sameLeaves(table, model)
+                let same = sameLeaves(modelled.table, model)
                 try #require(same, "\(where_): leaf lists differ")
-                let violations = table.invariantViolations()
+                let violations = modelled.table.invariantViolations()
                 try #require(violations.isEmpty, "\(where_): \(violations)")
             }
         }
@@ -65,15 +78,17 @@ import Testing
 
         // Unmap everything, in runs of adjacent leaves, and only the top table must remain.
         for run in adjacentRuns(model.leaves) {
-            let outcome = table.unmap(iova: run.lowerBound, size: run.upperBound - run.lowerBound)
+            let outcome = modelled.table.unmap(iova: run.lowerBound, size: run.upperBound - run.lowerBound)
             #expect(outcome.isComplete, "\(context): final unmap \(run): \(outcome)")
         }
-        #expect(table.tableCount == 1, "\(context): \(table.tableCount) tables remain")
-        #expect(fixture.allocator.liveBlocks == 1, "\(context): allocator holds \(fixture.allocator.liveBlocks) blocks")
-        #expect(table.invariantViolations().isEmpty, "\(context)")
+        #expect(modelled.table.tableCount == 1, "\(context): \(modelled.table.tableCount) tables remain")
+        #expect(modelled.buddy.liveBlocks == 1, "\(context): allocator holds \(modelled.buddy.liveBlocks) blocks")
+        #expect(modelled.table.invariantViolations().isEmpty, "\(context)")
+        #expect(modelled.staleness().isEmpty, "\(context): stale after the final unmaps")
+        if !coherent { #expect(modelled.table.cacheCleanCount > 0, "\(context): non-coherent memory was never cleaned") }
     }
 
-    private func sameLeaves<Format: PageTableFormat>(_ table: borrowing TestTable<Format>, _ model: ReferenceModel) -> Bool {
+    private func sameLeaves<F, M, A, I>(_ table: borrowing PageTable<F, M, A, I>, _ model: ReferenceModel) -> Bool {
         var leaves: [ReferenceModel.Leaf] = []
         table.forEachMapping { leaves.append(.init(start: $0.virtualAddress, size: $0.size,
                                                    physicalAddress: $0.physicalAddress, attributes: $0.attributes)) }

@@ -11,8 +11,11 @@ public struct TinyFormat: PageTableFormat {
     public typealias Descriptor = UInt32
     public let name = "tiny"
     public let geometry: TableGeometry
+    /// Whether this (imaginary) hardware caches invalid entries, so maps need invalidating too.
+    public let cachesInvalidEntries: Bool
 
-    public init() {
+    public init(cachesInvalidEntries: Bool = false) {
+        self.cachesInvalidEntries = cachesInvalidEntries
         let leafLevels: [Int: Int] = [0: 1, 1: 0, 3: 1]  // level: contiguousLog2
         let levels = (0..<5).map { level in
             LevelGeometry(itemShift: 8 + 2 * level, indexBits: 2, tableBytes: 16, tableAlignment: 16,

@@ -32,7 +32,7 @@ public final class AnyPageTable {
             translate: { box.table.translate($0) },
             lookup: { box.table.lookup($0) },
             visit: { range, body in box.table.visit(range, body) },
-            counts: { (box.table.tableCount, box.table.tableBytes) },
+            counts: { (box.table.tableCount, box.table.tableBytes, box.table.syncCount, box.table.cacheCleanCount) },
             invariantViolations: { box.table.invariantViolations() },
             levelName: { box.table.format.levelName($0) })
     }
@@ -75,6 +75,12 @@ public final class AnyPageTable {
     /// Bytes of live tables, each counted by its own size.
     public var tableBytes: Int { operations.counts().bytes }
 
+    /// See ``PageTable/syncCount``.
+    public var syncCount: Int { operations.counts().syncs }
+
+    /// See ``PageTable/cacheCleanCount``.
+    public var cacheCleanCount: Int { operations.counts().cacheCleans }
+
     /// See ``PageTable/invariantViolations()``.
     public func invariantViolations() -> [String] { operations.invariantViolations() }
 
@@ -108,7 +114,7 @@ extension AnyPageTable {
         @usableFromInline let translate: (VirtualAddress) -> PhysicalAddress?
         @usableFromInline let lookup: (VirtualAddress) -> Mapping?
         @usableFromInline let visit: (Range<VirtualAddress>?, (TreeNode) -> Void) -> Void
-        @usableFromInline let counts: () -> (tables: Int, bytes: Int)
+        @usableFromInline let counts: () -> (tables: Int, bytes: Int, syncs: Int, cacheCleans: Int)
         @usableFromInline let invariantViolations: () -> [String]
         @usableFromInline let levelName: (Int) -> String
 
@@ -120,7 +126,7 @@ extension AnyPageTable {
              translate: @escaping (VirtualAddress) -> PhysicalAddress?,
              lookup: @escaping (VirtualAddress) -> Mapping?,
              visit: @escaping (Range<VirtualAddress>?, (TreeNode) -> Void) -> Void,
-             counts: @escaping () -> (tables: Int, bytes: Int),
+             counts: @escaping () -> (tables: Int, bytes: Int, syncs: Int, cacheCleans: Int),
              invariantViolations: @escaping () -> [String],
              levelName: @escaping (Int) -> String) {
             self.map = map

@@ -65,9 +65,17 @@ public protocol PageTableFormat: Sendable {
 
     /// How documentation and dumps name a level, for example `L3` for ARM's last level.
     func levelName(_ level: Int) -> String
+
+    /// Whether the hardware may cache invalid (empty) entries. If it never does -- the
+    /// default, and what ARM's architecture guarantees -- filling empty slots needs no
+    /// invalidation; a format whose hardware does says `true`, and maps are invalidated too.
+    var cachesInvalidEntries: Bool { get }
 }
 
 extension PageTableFormat {
+    /// Default: the hardware never caches invalid entries.
+    public var cachesInvalidEntries: Bool { false }
+
     /// Default: `level N` in the walker's numbering (0 = leaf-most).
     public func levelName(_ level: Int) -> String { "level \(level)" }
 }

@@ -3,7 +3,9 @@
 ///
 /// Ranges merge into their hull: one operation touches one contiguous input range, so the
 /// hull is exact for single operations. Tables unlinked during the operation wait here and go
-/// back to the allocator only in ``PageTable`` 's sync, after the invalidator has run.
+/// back to the allocator only in ``PageTable`` 's sync, after the invalidator has run. For
+/// memory that needs cache maintenance, the modified byte range of each table waits here too,
+/// to be cleaned once before the invalidations.
 @usableFromInline
 struct InvalidationGather {
     @usableFromInline var leafStart: VirtualAddress = .max
@@ -14,6 +16,8 @@ struct InvalidationGather {
     @usableFromInline var walkLevels = LevelSet()
     /// Unlinked tables: (physical address, bytes), freed after the sync.
     @usableFromInline var unlinkedTables: [(address: PhysicalAddress, bytes: Int)] = []
+    /// Modified byte ranges of tables, cleaned before the invalidations (non-coherent memory).
+    @usableFromInline var modifiedRanges: [(table: PhysicalAddress, offset: Int, bytes: Int)] = []
 
     @usableFromInline init() {}
 
@@ -25,17 +29,19 @@ struct InvalidationGather {
         leafLevels.insert(LevelSet(level: level))
     }
 
-    /// A table pointer at `level` covering `start ..< end` was removed; the table it pointed
-    /// at (and its descendants, already added) is freed after the sync.
+    /// Table pointers held at `level` covering `start ..< end` were removed or changed.
     @inlinable
-    mutating func addUnlinkedTable(_ address: PhysicalAddress, bytes: Int,
-                                   _ start: VirtualAddress, _ end: VirtualAddress, level: Int) {
+    mutating func addWalks(_ start: VirtualAddress, _ end: VirtualAddress, level: Int) {
         walkStart = min(walkStart, start)
         walkEnd = max(walkEnd, end)
         walkLevels.insert(LevelSet(level: level))
-        unlinkedTables.append((address, bytes))
     }
 
-    /// Whether anything needs telling the hardware.
-    @inlinable var isEmpty: Bool { leafStart >= leafEnd && walkStart >= walkEnd && unlinkedTables.isEmpty }
+    /// Whether there is anything to clean, tell the hardware, or free.
+    @inlinable var isEmpty: Bool {
+        leafStart >= leafEnd && walkStart >= walkEnd && unlinkedTables.isEmpty && modifiedRanges.isEmpty
+    }
+
+    /// Whether the hardware must be told anything (an invalidation sync).
+    @inlinable var needsInvalidation: Bool { leafStart < leafEnd || walkStart < walkEnd }
 }

@@ -10,16 +10,25 @@ public final class PhysicalArena: TableMemory, @unchecked Sendable {
     /// Size in bytes.
     public let size: Int
     @usableFromInline let host: UnsafeMutableRawPointer
+    /// Called with each range the walker cleans, when the arena stands for memory that the
+    /// hardware walker reads without snooping CPU caches.
+    private let cacheMaintenance: (@Sendable (PhysicalAddress, Int) -> Void)?
 
     /// Creates a zero-filled arena for the physical range `base ..< base + size`.
     ///
+    /// With `cacheMaintenance`, the arena stands for non-coherent memory: the walker calls it
+    /// with every table range it must clean before the hardware may read it (simulators and
+    /// tests use it to model what the hardware sees, or to count cleans).
+    ///
     /// Returns `nil` if the range is empty, wraps around, or host memory is exhausted.
-    public init?(base: PhysicalAddress, size: Int) {
+    public init?(base: PhysicalAddress, size: Int,
+                 cacheMaintenance: (@Sendable (PhysicalAddress, Int) -> Void)? = nil) {
         guard size > 0, base.addingReportingOverflow(UInt64(size)).overflow == false,
               let host = calloc(1, size) else { return nil }
         self.base = base
         self.size = size
         self.host = host
+        self.cacheMaintenance = cacheMaintenance
     }
 
     deinit { free(host) }
@@ -36,7 +45,13 @@ public final class PhysicalArena: TableMemory, @unchecked Sendable {
         address >= base && bytes >= 0 && bytes <= size && address - base <= UInt64(size - bytes)
     }
 
-    /// The whole arena's bytes, as hardware would read them.
+    /// Whether a cache-maintenance hook was given (non-coherent memory).
+    public var requiresCacheMaintenance: Bool { cacheMaintenance != nil }
+
+    /// Passes the range to the cache-maintenance hook, if any.
+    public func makeVisible(_ address: PhysicalAddress, bytes: Int) { cacheMaintenance?(address, bytes) }
+
+    /// The whole arena's bytes, as the CPU wrote them.
     public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: host, count: size) }
 }
 

@@ -81,14 +81,17 @@ extension PageTable {
             return RangeOutcome(bytes: 0, error: error)
         }
         var cursor = MapCursor(address: iova, output: physicalAddress, end: end, largestLeafShift: largestLeafShift)
-        let error = mapItems(in: root, level: geometry.topLevel, cursor: &cursor, attributes: encoded)
+        let error = mapItems(in: root, level: geometry.topLevel, linked: true, cursor: &cursor, attributes: encoded)
         return RangeOutcome(bytes: cursor.address &- iova, error: error)
     }
 
     /// Maps from `cursor` into the table at `table` (of `level`) until the range or the table
     /// ends. Returns the error that stopped it; `cursor` then points at the first unmapped byte.
+    /// `linked` says whether the hardware can already reach this table: changes to a linked
+    /// table are recorded for cache cleaning (and, where the hardware caches invalid entries,
+    /// invalidation); a fresh table is cleaned whole when it is linked.
     @inlinable
-    mutating func mapItems(in table: PhysicalAddress, level: Int, cursor: inout MapCursor,
+    mutating func mapItems(in table: PhysicalAddress, level: Int, linked: Bool, cursor: inout MapCursor,
                            attributes: Format.EncodedAttributes) -> PageTableError? {
         let shape = geometry[level]
         let items = self.items(table)
@@ -96,15 +99,21 @@ extension PageTable {
         let itemMask = itemSize &- 1
         let groupItems = 1 &<< shape.contiguousLog2
         var index = shape.index(of: cursor.address)
+        var changes = ChangedItems()
+        defer { if linked { noteChanges(changes, in: table, level: level) } }
         while index < shape.itemCount && cursor.address < cursor.end {
             let remaining = cursor.end &- cursor.address
             let alignment = cursor.address | cursor.output
+            let before = cursor.address
             if shape.allowsLeaf && shape.itemShift <= cursor.largestLeafShift {
                 if groupItems > 1 && shape.itemShift &+ shape.contiguousLog2 <= cursor.largestLeafShift {
                     let groupSize = itemSize &<< UInt64(shape.contiguousLog2)
                     if alignment & (groupSize &- 1) == 0 && remaining >= groupSize {
-                        if let error = writeContiguousLeaf(items, at: index, level: level, cursor: &cursor,
-                                                           attributes: attributes) { return error }
+                        let error = writeContiguousLeaf(items, at: index, level: level, cursor: &cursor,
+                                                        attributes: attributes)
+                        changes.add(index, count: error == nil ? groupItems : 0)
+                        if linked { noteFilled(before, cursor.address, level: level) }
+                        if let error { return error }
                         index &+= groupItems
                         continue
                     }
@@ -114,18 +123,34 @@ extension PageTable {
                     // position where a contiguous group could start.
                     var runEnd = min(shape.itemCount, index &+ Int(truncatingIfNeeded: remaining &>> UInt64(shape.itemShift)))
                     if groupItems > 1 { runEnd = min(runEnd, (index | (groupItems &- 1)) &+ 1) }
-                    if let error = writeLeafRun(items, from: index, to: runEnd, level: level, cursor: &cursor,
-                                                attributes: attributes) { return error }
+                    let error = writeLeafRun(items, from: index, to: runEnd, level: level, cursor: &cursor,
+                                             attributes: attributes)
+                    changes.add(index, count: Int(truncatingIfNeeded: (cursor.address &- before) &>> UInt64(shape.itemShift)))
+                    if linked { noteFilled(before, cursor.address, level: level) }
+                    if let error { return error }
                     index = runEnd
                     continue
                 }
             }
-            if let error = mapBelow(items, index: index, level: level, cursor: &cursor, attributes: attributes) {
-                return error
+            let (linkedHere, error) = mapBelow(items, index: index, level: level, linked: linked, cursor: &cursor,
+                                               attributes: attributes)
+            if linkedHere {
+                changes.add(index, count: 1)
+                if linked && format.cachesInvalidEntries {
+                    gather.addWalks(before & ~itemMask, (before & ~itemMask) &+ itemSize, level: level)
+                }
             }
+            if let error { return error }
             index &+= 1
         }
         return nil
+    }
+
+    /// Empty slots in `start ..< end` of a live table were filled: hardware that caches invalid
+    /// entries must drop them.
+    @inlinable
+    mutating func noteFilled(_ start: VirtualAddress, _ end: VirtualAddress, level: Int) {
+        if format.cachesInvalidEntries && start < end { gather.addLeaves(start, end, level: level) }
     }
 
     /// Writes single leaves into items `from ..< to`, stopping at the first occupied item.
@@ -174,35 +199,35 @@ extension PageTable {
         return nil
     }
 
-    /// Maps through the table below item `index` of a table of `level`, allocating it if the
-    /// item is empty. A table allocated here that stays empty because the map failed is
-    /// unlinked again, so a failed map leaves no trace beyond its mapped prefix.
+    /// Maps through the table below item `index` of a table of `level`. An empty item gets a
+    /// fresh table, which is filled before it is linked: the hardware never sees it half
+    /// built, and if the map fails before putting anything in it, it is freed unseen. Returns
+    /// whether a table was linked here, and the error that stopped the map.
     @inlinable
-    mutating func mapBelow(_ items: TableItems<Format.Descriptor>, index: Int, level: Int,
-                           cursor: inout MapCursor, attributes: Format.EncodedAttributes) -> PageTableError? {
-        guard level > 0 else { return .alreadyMapped(cursor.address) }  // Unreachable: level 0 holds every page.
-        let child: PhysicalAddress
-        let allocatedHere: Bool
+    mutating func mapBelow(_ items: TableItems<Format.Descriptor>, index: Int, level: Int, linked: Bool,
+                           cursor: inout MapCursor, attributes: Format.EncodedAttributes)
+        -> (linked: Bool, error: PageTableError?) {
+        guard level > 0 else { return (false, .alreadyMapped(cursor.address)) }  // Unreachable: level 0 holds every page.
         switch format.decode(items[index], level: level) {
-        case .table(let address):
-            child = address
-            allocatedHere = false
+        case .table(let child):
+            return (false, mapItems(in: child, level: level &- 1, linked: linked, cursor: &cursor, attributes: attributes))
         case .leaf:
-            return .alreadyMapped(cursor.address)
+            return (false, .alreadyMapped(cursor.address))
         case .empty:
-            guard let address = allocateTable(level: level &- 1) else {
-                return .outOfMemory(cursor.address, bytes: geometry[level &- 1].tableBytes)
+            let childLevel = level &- 1
+            guard let child = allocateTable(level: childLevel) else {
+                return (false, .outOfMemory(cursor.address, bytes: geometry[childLevel].tableBytes))
             }
-            items[index] = format.tableDescriptor(address: address, level: level)
-            child = address
-            allocatedHere = true
+            let start = cursor.address
+            let error = mapItems(in: child, level: childLevel, linked: false, cursor: &cursor, attributes: attributes)
+            guard cursor.address != start else {
+                freeTable(child, level: childLevel)  // Never linked: no invalidation needed.
+                return (false, error)
+            }
+            makeVisible(child, bytes: geometry[childLevel].tableBytes)
+            items[index] = format.tableDescriptor(address: child, level: level)
+            return (true, error)
         }
-        let itemStart = cursor.address & ~(geometry[level].itemSize &- 1)
-        let error = mapItems(in: child, level: level &- 1, cursor: &cursor, attributes: attributes)
-        if error != nil && allocatedHere && isEmptyTable(child, level: level &- 1) {
-            unlinkTable(child, from: items, index: index, level: level, itemStart: itemStart)
-        }
-        return error
     }
 }
 

@@ -35,6 +35,8 @@ extension PageTable {
         let items = self.items(table)
         let itemSize = shape.itemSize
         var index = shape.index(of: cursor.address)
+        var changes = ChangedItems()
+        defer { noteChanges(changes, in: table, level: level) }
         while index < shape.itemCount && cursor.address < cursor.end {
             switch format.decode(items[index], level: level) {
             case .empty:
@@ -47,6 +49,7 @@ extension PageTable {
                     return .partialLeaf(cursor.address, leafStart: leafStart, leafSize: leafSize)
                 }
                 for member in index..<(index &+ count) { items[member] = 0 }
+                changes.add(index, count: count)
                 gather.addLeaves(cursor.address, cursor.address &+ leafSize, level: level)
                 cursor.address &+= leafSize
                 index &+= count
@@ -58,6 +61,7 @@ extension PageTable {
                 if cursor.address != start,
                    (coversItem && error == nil) || isEmptyTable(child, level: level &- 1) {
                     unlinkTable(child, from: items, index: index, level: level, itemStart: itemStart)
+                    changes.add(index, count: 1)
                 }
                 if let error { return error }
                 index &+= 1

@@ -33,6 +33,8 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
     public let root: PhysicalAddress
 
     @usableFromInline let geometry: TableGeometry
+    /// Whether table writes must be cleaned to memory before the walker can see them.
+    @usableFromInline let needsCacheMaintenance: Bool
     @usableFromInline var gather = InvalidationGather()
     @usableFromInline var counters: TableCounters
 
@@ -51,6 +53,7 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
         self.allocator = allocator
         self.invalidator = invalidator
         self.geometry = geometry
+        self.needsCacheMaintenance = memory.requiresCacheMaintenance
         self.counters = TableCounters()
         let top = geometry[geometry.topLevel]
         guard let root = Self.allocateTable(top, geometry: geometry, memory: memory, allocator: allocator) else {
@@ -59,6 +62,7 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
         }
         self.root = root
         counters.add(bytes: top.tableBytes)
+        makeVisible(root, bytes: top.tableBytes)
     }
 
     deinit {
@@ -73,6 +77,12 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
     /// Bytes of live tables, each counted by its own size.
     public var tableBytes: Int { counters.bytes }
 
+    /// Invalidation syncs issued so far: operations that had to tell the hardware something.
+    public var syncCount: Int { counters.syncs }
+
+    /// Cache-maintenance calls made so far (always 0 for coherent memory).
+    public var cacheCleanCount: Int { counters.cacheCleans }
+
     /// The hardware register values for this table.
     public var registers: [HardwareRegister] { format.registers(root: root) }
 }
@@ -82,6 +92,8 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
 struct TableCounters {
     @usableFromInline var tables = 0
     @usableFromInline var bytes = 0
+    @usableFromInline var syncs = 0
+    @usableFromInline var cacheCleans = 0
     @usableFromInline init() {}
     @inlinable mutating func add(bytes: Int) { tables += 1; self.bytes += bytes }
     @inlinable mutating func remove(bytes: Int) { tables -= 1; self.bytes -= bytes }
@@ -130,8 +142,32 @@ extension PageTable {
     mutating func unlinkTable(_ child: PhysicalAddress, from parent: TableItems<Format.Descriptor>, index: Int,
                               level: Int, itemStart: VirtualAddress) {
         parent[index] = 0
-        let itemEnd = itemStart &+ geometry[level].itemSize
-        gather.addUnlinkedTable(child, bytes: geometry[level &- 1].tableBytes, itemStart, itemEnd, level: level)
+        gather.addWalks(itemStart, itemStart &+ geometry[level].itemSize, level: level)
+        gather.unlinkedTables.append((child, geometry[level &- 1].tableBytes))
+    }
+
+    /// Frees a table the hardware never saw (it was never linked).
+    @inlinable
+    mutating func freeTable(_ address: PhysicalAddress, level: Int) {
+        allocator.free(address, bytes: geometry[level].tableBytes)
+        counters.remove(bytes: geometry[level].tableBytes)
+    }
+
+    /// Cleans `bytes` of table memory at `address` so the walker sees them (non-coherent
+    /// memory only).
+    @inlinable
+    mutating func makeVisible(_ address: PhysicalAddress, bytes: Int) {
+        guard needsCacheMaintenance else { return }
+        memory.makeVisible(address, bytes: bytes)
+        counters.cacheCleans &+= 1
+    }
+
+    /// Records the items one visit modified in a linked table, to be cleaned at the sync.
+    @inlinable
+    mutating func noteChanges(_ changes: ChangedItems, in table: PhysicalAddress, level: Int) {
+        guard needsCacheMaintenance, !changes.isEmpty else { return }
+        let size = MemoryLayout<Format.Descriptor>.stride
+        gather.modifiedRanges.append((table, changes.first &* size, (changes.last &- changes.first &+ 1) &* size))
     }
 
     /// Whether every item of the table at `address` (of `level`) is empty.
@@ -144,10 +180,19 @@ extension PageTable {
         return true
     }
 
-    /// Tells the invalidator about the gathered changes, then frees the unlinked tables.
+    /// Ends an operation: cleans modified table memory (non-coherent memory), tells the
+    /// invalidator about the gathered changes in one sync, then frees the unlinked tables.
     @inlinable
     mutating func sync() {
         guard !gather.isEmpty else { return }
+        if !gather.modifiedRanges.isEmpty {
+            // A table unlinked by this operation is never walked again: no need to clean it.
+            let unlinked = Set(gather.unlinkedTables.map(\.address))
+            for range in gather.modifiedRanges where !unlinked.contains(range.table) {
+                makeVisible(range.table &+ UInt64(range.offset), bytes: range.bytes)
+            }
+        }
+        if gather.needsInvalidation { counters.syncs &+= 1 }
         if gather.leafStart < gather.leafEnd {
             invalidator.invalidateLeaves(in: gather.leafStart..<gather.leafEnd, levels: gather.leafLevels)
         }

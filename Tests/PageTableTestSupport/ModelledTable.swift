@@ -1,0 +1,35 @@
+import PageTable
+
+/// A table whose invalidator is a ``TLBModel`` reading memory through a ``HardwareView``:
+/// coherent, or non-coherent with every clean copied into the view.
+public struct ModelledTable<Format: PageTableFormat>: ~Copyable {
+    public typealias Table = PageTable<Format, PhysicalArena, FaultInjectingAllocator<BuddyAllocator>, TLBModel<Format>>
+    public var table: Table
+    public let tlb: TLBModel<Format>
+    public let view: HardwareView
+    public let arena: PhysicalArena
+    public let allocator: FaultInjectingAllocator<BuddyAllocator>
+    public let buddy: BuddyAllocator
+
+    /// A new empty table of `format` in an arena at `base` of `size` bytes.
+    public init(_ format: Format, base: UInt64, size: Int, coherent: Bool) throws {
+        view = HardwareView(base: base, size: size, coherent: coherent)
+        arena = PhysicalArena(base: base, size: size, cacheMaintenance: coherent ? nil : view.cacheMaintenance)!
+        view.attach(arena)
+        buddy = BuddyAllocator(arena: arena)
+        allocator = FaultInjectingAllocator(buddy)
+        tlb = TLBModel(format: format, view: view)
+        table = try PageTable(format: format, memory: arena, allocator: allocator, invalidator: tlb)
+        tlb.root = table.root
+    }
+
+    /// Stale cache entries (within `range`, if given), plus probes where a fresh hardware walk
+    /// disagrees with the table.
+    public func staleness(in range: Range<VirtualAddress>? = nil, probes: [VirtualAddress] = []) -> [String] {
+        var problems = tlb.staleEntries(comparedWith: { table.translate($0) }, in: range)
+        for probe in probes where tlb.translate(probe) != table.translate(probe) {
+            problems.append("the hardware walk of \(hexString(probe)) disagrees with the table")
+        }
+        return problems
+    }
+}
