@@ -12,9 +12,13 @@ struct FormatCase: CustomTestStringConvertible, Sendable {
 
     var testDescription: String { name }
 
-    static let all: [FormatCase] = tiny + armLPAE
+    static let all: [FormatCase] = tiny + armLPAE + armV7Short
 
-    static let tiny = [FormatCase(name: "tiny", make: { TinyFormat() }, arenaBase: 0x10_0000, arenaSize: 1 << 20)]
+    static let tiny = [
+        FormatCase(name: "tiny", make: { TinyFormat() }, arenaBase: 0x10_0000, arenaSize: 1 << 20),
+        FormatCase(name: "tiny caching invalid entries", make: { TinyFormat(cachesInvalidEntries: true) },
+                   arenaBase: 0x10_0000, arenaSize: 1 << 20),
+    ]
 
     static let armLPAE: [FormatCase] = {
         let configurations: [(ARMLPAE.Granule, ARMLPAE.Stage, Int, Int)] = [
@@ -29,6 +33,11 @@ struct FormatCase: CustomTestStringConvertible, Sendable {
             }, arenaBase: oas == 52 ? 0x000F_0000_0000_0000 : 0x8000_0000)  // 52-bit: tables above 2^48
         }
     }()
+
+    /// ARMv7 short descriptors: table pointers are 32 bits, so the arena lies below 4 GiB.
+    static let armV7Short: [FormatCase] = [
+        FormatCase(name: "arm-v7s", make: { ARMv7Short() }, arenaBase: 0x8000_0000, arenaSize: 64 << 20),
+    ]
 
     func fixture() -> TableFixture { TableFixture(base: arenaBase, size: arenaSize) }
 }

@@ -15,6 +15,9 @@ import PageTableKit
             "  --stage 1|2           default 1   translation stage (1: TTBR0/TCR/MAIR, 2: VTTBR/VTCR)",
             "  --ias N               default 48  input-address size in bits",
             "  --oas N               default 48  output-address size in bits",
+            "", "arm-v7s",
+            "  ARMv7 short-descriptor translation tables (4K/64K pages, 1M/16M sections), 32-bit",
+            "  --table-zone-size BYTES  default 1M  low-memory zone at the memory base that 1K L2 tables are carved from",
         ])
     }
 
