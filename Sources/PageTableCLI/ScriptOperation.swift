@@ -12,4 +12,12 @@ enum ScriptOperation: Hashable, Sendable {
     case failAllocations(from: Int)
     /// `fail-alloc off`: allocations succeed again; answers `ok`.
     case stopFailingAllocations
+    /// `reserve IOVA SIZE`: answers `reserved <bytes>[ error <name>]`.
+    case reserve(iova: UInt64, size: UInt64)
+    /// `release IOVA SIZE`: answers `released <bytes>[ error <name>]`.
+    case release(iova: UInt64, size: UInt64)
+    /// `estimate IOVA SIZE`: answers `tables <n>`, the worst-case tables a map of smallest
+    /// pages over the range would allocate now.
+
+    case estimate(iova: UInt64, size: UInt64)
 }

@@ -9,6 +9,9 @@
 /// translate IOVA
 /// map-all IOVA PA SIZE PROT # all or nothing
 /// fail-alloc N | off        # fault injection: the Nth table allocation from here fails
+/// reserve IOVA SIZE         # populate and pin the tables of a range
+/// release IOVA SIZE
+/// estimate IOVA SIZE        # tables a 4K-page map would allocate now
 /// ```
 ///
 /// The parser works on UTF-8 bytes: scripts are ASCII, and a byte-level scan keeps long
@@ -59,17 +62,25 @@ enum ScriptParser {
             }
             return .failAllocations(from: Int(n))
         }
-        if name.elementsEqual("unmap".utf8) {
-            try expect(operands, count: 2, for: "unmap", syntax: "IOVA SIZE")
+        for (word, make) in rangeOperations where name.elementsEqual(word.utf8) {
+            try expect(operands, count: 2, for: word, syntax: "IOVA SIZE")
             let values = Array(operands)
-            return .unmap(iova: try number(values[0]), size: try number(values[1]))
+            return make(try number(values[0]), try number(values[1]))
         }
         if name.elementsEqual("translate".utf8) {
             try expect(operands, count: 1, for: "translate", syntax: "IOVA")
             return .translate(iova: try number(operands[operands.startIndex]))
         }
-        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, unmap, translate or fail-alloc)")
+        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, unmap, translate, fail-alloc, reserve, release or estimate)")
     }
+
+    /// The operations that take `IOVA SIZE`.
+    private static let rangeOperations: [(String, @Sendable (UInt64, UInt64) -> ScriptOperation)] = [
+        ("unmap", { .unmap(iova: $0, size: $1) }),
+        ("reserve", { .reserve(iova: $0, size: $1) }),
+        ("release", { .release(iova: $0, size: $1) }),
+        ("estimate", { .estimate(iova: $0, size: $1) }),
+    ]
 
     private static func expect(_ operands: ArraySlice<ArraySlice<UInt8>>, count: Int, for name: String,
                                syntax: String) throws(ScriptProblem) {

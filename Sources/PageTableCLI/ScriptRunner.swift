@@ -28,6 +28,16 @@ struct ScriptRunner {
         case .stopFailingAllocations:
             allocationFaults.stopFailing()
             return "ok"
+        case .reserve(let iova, let size):
+            return "reserved \(table.reserve(iova: iova, size: size))"
+        case .release(let iova, let size):
+            return "released \(table.release(iova: iova, size: size))"
+        case .estimate(let iova, let size):
+            do throws(PageTableError) {
+                return "tables \(try table.estimateMap(iova: iova, size: size).tables)"
+            } catch {
+                return "tables 0 error \(error.kind.name)"
+            }
         case .unmap(let iova, let size):
             return "unmapped \(table.unmap(iova: iova, size: size))"
         case .translate(let iova):

@@ -29,6 +29,11 @@ public final class AnyPageTable {
             mapAll: { box.table.mapAll(iova: $0, to: $1, size: $2, attributes: $3) },
             mapPages: { box.table.mapPages(iova: $0, to: $1, pageSize: $2, pageCount: $3, attributes: $4) },
             unmap: { box.table.unmap(iova: $0, size: $1) },
+            reserve: { box.table.reserve(iova: $0, size: $1) },
+            release: { box.table.release(iova: $0, size: $1) },
+            estimateMap: { iova, size, physicalAddress throws(PageTableError) in
+                try box.table.estimateMap(iova: iova, size: size, physicalAddress: physicalAddress)
+            },
             translate: { box.table.translate($0) },
             lookup: { box.table.lookup($0) },
             visit: { range, body in box.table.visit(range, body) },
@@ -57,6 +62,18 @@ public final class AnyPageTable {
 
     /// See ``PageTable/unmap(iova:size:)``.
     public func unmap(iova: VirtualAddress, size: UInt64) -> RangeOutcome { operations.unmap(iova, size) }
+
+    /// See ``PageTable/reserve(iova:size:)``.
+    public func reserve(iova: VirtualAddress, size: UInt64) -> RangeOutcome { operations.reserve(iova, size) }
+
+    /// See ``PageTable/release(iova:size:)``.
+    public func release(iova: VirtualAddress, size: UInt64) -> RangeOutcome { operations.release(iova, size) }
+
+    /// See ``PageTable/estimateMap(iova:size:physicalAddress:)``.
+    public func estimateMap(iova: VirtualAddress, size: UInt64,
+                            physicalAddress: PhysicalAddress? = nil) throws(PageTableError) -> TableEstimate {
+        try operations.estimateMap(iova, size, physicalAddress)
+    }
 
     /// See ``PageTable/translate(_:)``.
     public func translate(_ iova: VirtualAddress) -> PhysicalAddress? { operations.translate(iova) }
@@ -111,6 +128,9 @@ extension AnyPageTable {
         @usableFromInline let mapAll: (VirtualAddress, PhysicalAddress, UInt64, MapAttributes) -> RangeOutcome
         @usableFromInline let mapPages: (VirtualAddress, PhysicalAddress, UInt64, Int, MapAttributes) -> RangeOutcome
         @usableFromInline let unmap: (VirtualAddress, UInt64) -> RangeOutcome
+        @usableFromInline let reserve: (VirtualAddress, UInt64) -> RangeOutcome
+        @usableFromInline let release: (VirtualAddress, UInt64) -> RangeOutcome
+        @usableFromInline let estimateMap: (VirtualAddress, UInt64, PhysicalAddress?) throws(PageTableError) -> TableEstimate
         @usableFromInline let translate: (VirtualAddress) -> PhysicalAddress?
         @usableFromInline let lookup: (VirtualAddress) -> Mapping?
         @usableFromInline let visit: (Range<VirtualAddress>?, (TreeNode) -> Void) -> Void
@@ -123,6 +143,9 @@ extension AnyPageTable {
              mapAll: @escaping (VirtualAddress, PhysicalAddress, UInt64, MapAttributes) -> RangeOutcome,
              mapPages: @escaping (VirtualAddress, PhysicalAddress, UInt64, Int, MapAttributes) -> RangeOutcome,
              unmap: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
+             reserve: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
+             release: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
+             estimateMap: @escaping (VirtualAddress, UInt64, PhysicalAddress?) throws(PageTableError) -> TableEstimate,
              translate: @escaping (VirtualAddress) -> PhysicalAddress?,
              lookup: @escaping (VirtualAddress) -> Mapping?,
              visit: @escaping (Range<VirtualAddress>?, (TreeNode) -> Void) -> Void,
@@ -133,6 +156,9 @@ extension AnyPageTable {
             self.mapAll = mapAll
             self.mapPages = mapPages
             self.unmap = unmap
+            self.reserve = reserve
+            self.release = release
+            self.estimateMap = estimateMap
             self.translate = translate
             self.lookup = lookup
             self.visit = visit

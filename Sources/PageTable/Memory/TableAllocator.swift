@@ -13,4 +13,23 @@ public protocol TableAllocator: AnyObject {
 
     /// Returns a table allocated by ``allocate(bytes:alignment:limit:)`` with the same size.
     func free(_ address: PhysicalAddress, bytes: Int)
+
+    /// Allocates `count` tables at once, all or nothing (nil, with nothing kept, on failure).
+    /// The default asks one at a time; allocators with a cheaper bulk path override it.
+    func allocate(count: Int, bytes: Int, alignment: Int, limit: PhysicalAddress) -> [PhysicalAddress]?
+}
+
+extension TableAllocator {
+    public func allocate(count: Int, bytes: Int, alignment: Int, limit: PhysicalAddress) -> [PhysicalAddress]? {
+        var tables: [PhysicalAddress] = []
+        tables.reserveCapacity(count)
+        for _ in 0..<max(count, 0) {
+            guard let table = allocate(bytes: bytes, alignment: alignment, limit: limit) else {
+                for table in tables { free(table, bytes: bytes) }
+                return nil
+            }
+            tables.append(table)
+        }
+        return tables
+    }
 }

@@ -10,10 +10,14 @@ extension PageTable {
         var problems: [String] = []
         var seen = Set<PhysicalAddress>()
         checkTable(root, level: geometry.topLevel, base: 0, seen: &seen, problems: &problems)
-        if seen.count != counters.tables {
-            problems.append("live-table count \(counters.tables) but \(seen.count) tables are reachable")
+        if seen.count + reservations.spareCount != counters.tables {
+            problems.append("live-table count \(counters.tables) but \(seen.count) tables are reachable "
+                            + "and \(reservations.spareCount) spare")
         }
         if !gather.isEmpty { problems.append("an invalidation batch was left unsynced") }
+        for table in reservations.pins.keys where !seen.contains(table) {
+            problems.append("pinned table \(hex(table)) is not in the tree")
+        }
         return problems
     }
 
@@ -57,6 +61,8 @@ extension PageTable {
                 }
             }
         }
-        if occupied == 0 && level != geometry.topLevel { problems.append("\(name) is empty but still linked") }
+        if occupied == 0 && level != geometry.topLevel && !reservations.isPinned(address) {
+            problems.append("\(name) is empty but still linked (and not pinned by a reservation)")
+        }
     }
 }

@@ -125,10 +125,18 @@ extension PageTable {
                     if groupItems > 1 { runEnd = min(runEnd, (index | (groupItems &- 1)) &+ 1) }
                     let error = writeLeafRun(items, from: index, to: runEnd, level: level, cursor: &cursor,
                                              attributes: attributes)
-                    changes.add(index, count: Int(truncatingIfNeeded: (cursor.address &- before) &>> UInt64(shape.itemShift)))
+                    let written = Int(truncatingIfNeeded: (cursor.address &- before) &>> UInt64(shape.itemShift))
+                    changes.add(index, count: written)
                     if linked { noteFilled(before, cursor.address, level: level) }
-                    if let error { return error }
-                    index = runEnd
+                    index &+= written
+                    guard let error else { continue }
+                    // An empty table pinned by a reservation stands where a leaf would go: map
+                    // into it with smaller leaves instead, never freeing it.
+                    guard level > 0, case .table(let child) = format.decode(items[index], level: level),
+                          reservations.isPinned(child), holdsNoLeaves(child, level: level &- 1) else { return error }
+                    if let error = mapItems(in: child, level: level &- 1, linked: linked, cursor: &cursor,
+                                            attributes: attributes) { return error }
+                    index &+= 1
                     continue
                 }
             }
@@ -215,13 +223,18 @@ extension PageTable {
             return (false, .alreadyMapped(cursor.address))
         case .empty:
             let childLevel = level &- 1
-            guard let child = allocateTable(level: childLevel) else {
+            guard let child = allocateTable(level: childLevel, for: cursor.address) else {
                 return (false, .outOfMemory(cursor.address, bytes: geometry[childLevel].tableBytes))
             }
             let start = cursor.address
             let error = mapItems(in: child, level: childLevel, linked: false, cursor: &cursor, attributes: attributes)
             guard cursor.address != start else {
-                freeTable(child, level: childLevel)  // Never linked: no invalidation needed.
+                // Never linked: no invalidation needed. A reservation's spare goes back to it.
+                if reservations.isPinned(child) {
+                    reservations.returnSpare(child, level: childLevel)
+                } else {
+                    freeTable(child, level: childLevel)
+                }
                 return (false, error)
             }
             makeVisible(child, bytes: geometry[childLevel].tableBytes)

@@ -58,7 +58,7 @@ extension PageTable {
                 let itemStart = start & ~(itemSize &- 1)
                 let coversItem = start == itemStart && cursor.end &- start >= itemSize
                 let error = unmapItems(in: child, level: level &- 1, cursor: &cursor)
-                if cursor.address != start,
+                if cursor.address != start, !reservations.isPinned(child),
                    (coversItem && error == nil) || isEmptyTable(child, level: level &- 1) {
                     unlinkTable(child, from: items, index: index, level: level, itemStart: itemStart)
                     changes.add(index, count: 1)

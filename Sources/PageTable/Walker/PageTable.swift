@@ -37,6 +37,8 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
     @usableFromInline let needsCacheMaintenance: Bool
     @usableFromInline var gather = InvalidationGather()
     @usableFromInline var counters: TableCounters
+    @usableFromInline var reservations = ReservationBook()
+    @usableFromInline var preparedTables = PreparedTables()
 
     /// Creates an empty table: allocates and zeroes the top table.
     ///
@@ -109,14 +111,40 @@ extension PageTable {
     }
 
     /// Allocates and zeroes a table of `level`, checking what the allocator returned.
+    /// Tables come from, in order: a reservation's spares for the map at `address` (already
+    /// counted as live; `nil` for allocations that are not for a map), a prepared batch's
+    /// tables, the allocator.
     @inlinable
-    mutating func allocateTable(level: Int) -> PhysicalAddress? {
+    mutating func allocateTable(level: Int, for address: VirtualAddress?) -> PhysicalAddress? {
         let shape = geometry[level]
+        if reservations.spareCount > 0, let address, let spare = reservations.takeSpare(level: level, for: address) {
+            memory.pointer(to: spare).initializeMemory(as: UInt8.self, repeating: 0, count: shape.tableBytes)
+            return spare
+        }
+        if !preparedTables.isEmpty, let address = preparedTables.take(level: level) {
+            memory.pointer(to: address).initializeMemory(as: UInt8.self, repeating: 0, count: shape.tableBytes)
+            counters.add(bytes: shape.tableBytes)
+            return address
+        }
         guard let address = Self.allocateTable(shape, geometry: geometry, memory: memory, allocator: allocator) else {
             return nil
         }
         counters.add(bytes: shape.tableBytes)
         return address
+    }
+
+    /// Whether no leaf exists anywhere below the table at `address` (of `level`).
+    @usableFromInline
+    func holdsNoLeaves(_ address: PhysicalAddress, level: Int) -> Bool {
+        let table = items(address)
+        for index in 0..<geometry[level].itemCount where table[index] != 0 {
+            switch format.decode(table[index], level: level) {
+            case .empty: continue
+            case .leaf: return false
+            case .table(let child): if level == 0 || !holdsNoLeaves(child, level: level - 1) { return false }
+            }
+        }
+        return true
     }
 
     @inlinable
@@ -146,10 +174,15 @@ extension PageTable {
         gather.unlinkedTables.append((child, geometry[level &- 1].tableBytes))
     }
 
-    /// Frees a table the hardware never saw (it was never linked).
+    /// Frees a table the hardware never saw (it was never linked). While a prepared batch
+    /// commits, it goes back to the batch's tables, which later operations may count on.
     @inlinable
     mutating func freeTable(_ address: PhysicalAddress, level: Int) {
-        allocator.free(address, bytes: geometry[level].tableBytes)
+        if preparedTables.isEmpty {
+            allocator.free(address, bytes: geometry[level].tableBytes)
+        } else {
+            preparedTables.byLevel[level].append(address)
+        }
         counters.remove(bytes: geometry[level].tableBytes)
     }
 

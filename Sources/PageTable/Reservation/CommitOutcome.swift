@@ -1,0 +1,39 @@
+/// The outcome of one operation of a committed batch.
+///
+/// Its error type has no out-of-memory case: a commit never allocates beyond what was
+/// prepared, so it cannot fail for lack of memory. Other refusals (a conflict, a hole, bad
+/// input) are still reported exactly as ``RangeOutcome`` reports them.
+public struct CommitOutcome: Hashable, Sendable, CustomStringConvertible {
+    /// Bytes done from the start of the operation's range.
+    public var bytes: UInt64
+    /// Why the operation stopped early, if it did.
+    public var error: CommitError?
+
+    /// `<bytes>` or `<bytes> error <name>`.
+    public var description: String { error.map { "\(bytes) error \($0.kind.rawValue)" } ?? "\(bytes)" }
+}
+
+/// Why a committed operation stopped: any ``PageTableError`` except `out-of-memory`.
+public struct CommitError: Error, Hashable, Sendable {
+    /// The failure kinds a commit can meet.
+    public enum Kind: String, Hashable, Sendable {
+        case alreadyMapped = "already-mapped"
+        case partialLeaf = "partial-leaf"
+        case notMapped = "not-mapped"
+        case misaligned
+        case outOfRange = "out-of-range"
+        case invalidAttributes = "invalid-attributes"
+    }
+
+    /// The kind of failure.
+    public var kind: Kind
+    /// The full error, with its address and message.
+    public var error: PageTableError
+
+    /// The error as a commit reports it; `nil` for `out-of-memory`, which a commit cannot meet.
+    init?(_ error: PageTableError) {
+        guard let kind = Kind(rawValue: error.kind.rawValue) else { return nil }
+        self.kind = kind
+        self.error = error
+    }
+}

@@ -1,0 +1,90 @@
+extension PageTable {
+    /// Allocates everything `operations` can need, so that ``commit(_:)`` later cannot fail
+    /// for lack of memory -- for contexts where allocation is forbidden (GPU VM_BIND run from
+    /// a fence signalling path, for example).
+    ///
+    /// Each map is estimated on the table as it is now (``estimateMap(iova:size:physicalAddress:)``);
+    /// a map that follows any unmap is estimated as if no table existed below the top (an unmap
+    /// may free a table that a later map elsewhere in its span would have used). Throws `out-of-memory` (or a validation error) with nothing
+    /// changed: the table is untouched and nothing stays allocated.
+    public func prepare(_ operations: [BatchOperation]) throws(PageTableError) -> PreparedBatch<Allocator> {
+        var estimate = TableEstimate(levels: geometry.levelCount)
+        var afterUnmap = false
+        for operation in operations {
+            switch operation {
+            case .unmap(let iova, let size):
+                _ = try checkInputRange(iova, size: size)
+                afterUnmap = true
+            case .map(let iova, let physicalAddress, let size, _):
+                if afterUnmap {
+                    estimate.add(try emptyTableEstimate(iova: iova, size: size, physicalAddress: physicalAddress))
+                } else {
+                    estimate.add(try estimateMap(iova: iova, size: size, physicalAddress: physicalAddress))
+                }
+            }
+        }
+        var byLevel: [[PhysicalAddress]] = Array(repeating: [], count: geometry.levelCount)
+        let bytesPerLevel = (0..<geometry.levelCount).map { geometry[$0].tableBytes }
+        let stock = PreparedTableStock(allocator: allocator, byLevel: [], bytesPerLevel: bytesPerLevel)
+        for level in 0..<geometry.levelCount where estimate.tablesPerLevel[level] > 0 {
+            let shape = geometry[level]
+            let tables = allocator.allocate(count: estimate.tablesPerLevel[level], bytes: shape.tableBytes,
+                                            alignment: shape.tableAlignment, limit: geometry.tableAddressLimit)
+            byLevel[level] = tables ?? []
+            stock.byLevel = byLevel  // Whatever is held goes back to the allocator if we throw.
+            let usable = byLevel[level].allSatisfy {
+                $0 & UInt64(shape.tableAlignment - 1) == 0 && memory.contains($0, bytes: shape.tableBytes)
+            }
+            guard tables != nil, usable else {
+                throw PageTableError(.outOfMemory, at: 0, "could not prepare \(estimate.tables) tables for the batch")
+            }
+        }
+        stock.byLevel = byLevel
+        return PreparedBatch(operations: operations, estimate: estimate, tables: stock, root: root)
+    }
+
+    /// Runs a prepared batch with one invalidation sync at the end, drawing tables only from
+    /// what was prepared, and returns the tables left over to the allocator. Each operation
+    /// reports its exact outcome; none can be `out-of-memory`.
+    ///
+    /// The batch must have been prepared by this table, and nothing may have changed the table
+    /// in between (the estimate was made on it).
+    public mutating func commit(_ batch: consuming PreparedBatch<Allocator>) -> [CommitOutcome] {
+        precondition(batch.root == root, "a prepared batch can only be committed to the table that prepared it")
+        let stock = batch.tables
+        preparedTables.byLevel = stock.take()
+        var outcomes: [CommitOutcome] = []
+        for operation in batch.operations {
+            let outcome: RangeOutcome
+            switch operation {
+            case .map(let iova, let physicalAddress, let size, let attributes):
+                outcome = mapRange(iova: iova, to: physicalAddress, size: size, attributes: attributes)
+            case .unmap(let iova, let size):
+                outcome = unmapRange(iova: iova, size: size)
+            }
+            let error = outcome.error.map { error -> CommitError in
+                guard let error = CommitError(error) else {
+                    preconditionFailure("a prepared batch ran out of tables: the estimate was wrong (\(error))")
+                }
+                return error
+            }
+            outcomes.append(CommitOutcome(bytes: outcome.bytes, error: error))
+        }
+        sync()
+        for (level, tables) in preparedTables.byLevel.enumerated() {
+            for table in tables { allocator.free(table, bytes: geometry[level].tableBytes) }
+        }
+        preparedTables = PreparedTables()
+        return outcomes
+    }
+
+    /// The tables a map would need if no table existed below the top one.
+    private func emptyTableEstimate(iova: VirtualAddress, size: UInt64,
+                                    physicalAddress: PhysicalAddress) throws(PageTableError) -> TableEstimate {
+        var estimate = TableEstimate(levels: geometry.levelCount)
+        let end = try checkInputRange(iova, size: size)
+        countTables(in: nil, level: geometry.topLevel, base: 0, range: iova..<end,
+                 placement: LeafPlacement(offset: physicalAddress &- iova, largestShift: .max), into: &estimate)
+        return estimate
+    }
+}

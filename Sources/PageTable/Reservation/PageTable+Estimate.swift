@@ -1,0 +1,72 @@
+extension PageTable {
+    /// The tables a map of `iova ..< iova + size` would allocate on the table as it is now.
+    ///
+    /// With `physicalAddress`, the leaves the map would choose are known and the estimate is
+    /// exact for a map that succeeds (a map stopped by a conflict allocates less). Without it,
+    /// the worst case: every page the smallest leaf. Tables that already exist cost nothing;
+    /// neither do parts already covered by larger leaves (such a map would conflict there).
+    public func estimateMap(iova: VirtualAddress, size: UInt64,
+                            physicalAddress: PhysicalAddress? = nil) throws(PageTableError) -> TableEstimate {
+        let end = try checkInputRange(iova, size: size)
+        if let physicalAddress { try checkOutputRange(physicalAddress, size: size, iova: iova) }
+        var estimate = TableEstimate(levels: geometry.levelCount)
+        // Leaves may be used only where both addresses align; with no output address given,
+        // only pages of the smallest size.
+        let placement = physicalAddress.map { LeafPlacement(offset: $0 &- iova, largestShift: .max) }
+            ?? LeafPlacement(offset: 0, largestShift: geometry[0].itemShift)
+        countTables(in: root, level: geometry.topLevel, base: 0, range: iova..<end, placement: placement, into: &estimate)
+        return estimate
+    }
+
+    /// Where leaves can go: output = input + `offset`, no larger than `1 << largestShift`.
+    struct LeafPlacement {
+        var offset: UInt64
+        var largestShift: Int
+
+        /// Whether a leaf can cover the whole item at `start` of a level with `shape`.
+        func fits(_ start: VirtualAddress, _ shape: LevelGeometry) -> Bool {
+            shape.allowsLeaf && shape.itemShift <= largestShift
+                && (start | (start &+ offset)) & (shape.itemSize - 1) == 0
+        }
+    }
+
+    /// Counts tables to allocate below the items of the table at `table` (of `level`, covering
+    /// input addresses from `base`) that `range` touches. `table == nil` is a table the map
+    /// would itself allocate: everything below it is new.
+    func countTables(in table: PhysicalAddress?, level: Int, base: VirtualAddress, range: Range<VirtualAddress>,
+                       placement: LeafPlacement, into estimate: inout TableEstimate) {
+        guard level > 0 else { return }  // Level 0 holds leaves only.
+        let shape = geometry[level]
+        let below = geometry[level - 1]
+        let first = shape.index(of: max(range.lowerBound, base))
+        let last = shape.index(of: min(range.upperBound, base &+ (1 << UInt64(shape.tableSpanShift))) - 1)
+        var index = first
+        while index <= last {
+            let start = base &+ UInt64(index) << UInt64(shape.itemShift)
+            let end = start &+ shape.itemSize
+            let covered = range.lowerBound <= start && range.upperBound >= end
+            if covered && placement.fits(start, shape) { index += 1; continue }  // A leaf here.
+            switch table.map({ format.decode(items($0)[index], level: level) }) ?? .empty {
+            case .leaf:
+                index += 1  // Already mapped: the map would stop here.
+            case .table(let child):
+                countTables(in: child, level: level - 1, base: start, range: range, placement: placement, into: &estimate)
+                index += 1
+            case .empty:
+                // New tables: fully covered items of a new table all need the same, so count one
+                // and multiply by the run; partly covered ones (at most two) one by one.
+                var run = 1
+                if covered && table == nil {
+                    while index + run <= last,
+                          range.upperBound >= start &+ UInt64(run + 1) << UInt64(shape.itemShift) { run += 1 }
+                }
+                var one = TableEstimate(levels: geometry.levelCount)
+                one.tablesPerLevel[level - 1] = 1
+                one.bytes = below.tableBytes
+                countTables(in: nil, level: level - 1, base: start, range: range, placement: placement, into: &one)
+                estimate.add(one, times: run)
+                index += run
+            }
+        }
+    }
+}
