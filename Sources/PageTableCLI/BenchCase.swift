@@ -139,8 +139,8 @@ enum BenchCatalog {
     /// The scaling run: `map-4k` and `unmap-4k` at every size of ``scalingSizes``.
     static var scaling: [any BenchCase] {
         scalingSizes.flatMap { bytes -> [any BenchCase] in
-            [LPAEMapCase(name: "map-4k", physicalOffset: 4096, leafShift: 12, fixedBytes: bytes),
-             LPAEUnmapCase(name: "unmap-4k", fixedBytes: bytes)]
+            [LPAEMapCase(name: "map-4k", physicalOffset: 4096, leafShift: 12, fixedBytes: bytes, batched: true),
+             LPAEUnmapCase(name: "unmap-4k", fixedBytes: bytes, batched: true)]
         }
     }
 }

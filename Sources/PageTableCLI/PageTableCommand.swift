@@ -1,6 +1,6 @@
 import Foundation
 
-/// The `pagetable` command: parses arguments, then runs `formats` or `run`.
+/// The `pagetable` command: parses arguments, then runs `formats`, `run` or `bench`.
 ///
 /// Streams are injected so tests run the command in-process; ``main(arguments:)`` runs it on
 /// the process's own streams. Standard output carries only answers (then statistics, then the
@@ -58,8 +58,16 @@ public struct PageTableCommand: Sendable {
                     return try TableSession.perform(options, standardInput: standardInput,
                                                     standardOutput: standardOutput, standardError: standardError)
                 }
+            case "bench":
+                switch try BenchCommand.parse(rest) {
+                case .help:
+                    standardOutput.write(Usage.text(catalog: catalog))
+                case .run(let bench):
+                    bench.perform(standardOutput: standardOutput)
+                }
+                return Self.success
             default:
-                throw UsageError("unknown command '\(command)' (commands: run, formats; see 'pagetable --help')")
+                throw UsageError("unknown command '\(command)' (commands: run, formats, bench; see 'pagetable --help')")
             }
         } catch {
             standardError.write("pagetable: \(error.message)\n")

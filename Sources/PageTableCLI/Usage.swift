@@ -4,18 +4,22 @@ enum Usage {
     static func text(catalog: FormatCatalog) -> String {
         var text = """
             usage: pagetable run --format NAME [FORMAT OPTIONS] [--memory-base ADDR] [--memory-size BYTES]
-                                 [--stats] [--dump] [--export DIR] SCRIPT
+                                 [--non-coherent] [--stats] [--dump] [--export DIR] SCRIPT
                    pagetable formats
+                   pagetable bench [--json] [--case NAME]... [--repetitions N] [--scaling]
                    pagetable --help
 
             Commands:
               run       build an empty table offline, run SCRIPT (a file, or - for stdin) against it
               formats   list the formats and their options
+              bench     time the standard cases (map-4k, unmap-4k, translate, map-2m); --json prints
+                        one JSON object per case; --scaling times map-4k/unmap-4k from 4 KiB to 4 GiB
 
             Run options (any order, before SCRIPT):
               --format NAME         table format (required; see 'pagetable formats')
               --memory-base ADDR    physical base of the simulated memory, 4K-aligned (default 0x80000000)
               --memory-size BYTES   size of the simulated memory (default 64M)
+              --non-coherent        the walker does not snoop CPU caches: table writes are cleaned
               --stats               after the answers, print statistics lines 'NAME VALUE'
               --dump                then print the table tree
               --export DIR          after the run, write DIR/memory.bin and DIR/manifest.json

@@ -25,8 +25,11 @@ import Testing
             let context = "\(formatCase.name) seed \(seed) step \(step): \(operation)"
             switch operation {
             case .unmap(let iova, let size):
+                let estimate = try modelled.table.estimateUnmap(iova: iova, size: size)
+                let requests = modelled.allocator.requests
                 _ = modelled.table.unmap(iova: iova, size: size)
                 _ = model.unmap(iova, size)
+                #expect(modelled.allocator.requests - requests == estimate.tables, "\(context)")
             case .map(let iova, let pa, let size, let attributes):
                 let estimate = try modelled.table.estimateMap(iova: iova, size: size, physicalAddress: pa)
                 let worst = try modelled.table.estimateMap(iova: iova, size: size)

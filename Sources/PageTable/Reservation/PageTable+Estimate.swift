@@ -18,6 +18,14 @@ extension PageTable {
         return estimate
     }
 
+    /// The tables an unmap of `iova ..< iova + size` would allocate: none today, because leaves
+    /// are never split. It exists so callers budget unmaps the same way as maps; formats with
+    /// shared tables will count their copy-on-write here.
+    public func estimateUnmap(iova: VirtualAddress, size: UInt64) throws(PageTableError) -> TableEstimate {
+        _ = try checkInputRange(iova, size: size)
+        return TableEstimate(levels: geometry.levelCount)
+    }
+
     /// Where leaves can go: output = input + `offset`, no larger than `1 << largestShift`.
     struct LeafPlacement {
         var offset: UInt64
