@@ -18,6 +18,8 @@ struct FormatCase: CustomTestStringConvertible, Sendable {
         FormatCase(name: "tiny", make: { TinyFormat() }, arenaBase: 0x10_0000, arenaSize: 1 << 20),
         FormatCase(name: "tiny caching invalid entries", make: { TinyFormat(cachesInvalidEntries: true) },
                    arenaBase: 0x10_0000, arenaSize: 1 << 20),
+        FormatCase(name: "tiny sharing tables", make: { TinyFormat(allowsSharedTables: true) },
+                   arenaBase: 0x10_0000, arenaSize: 1 << 20),
     ]
 
     static let armLPAE: [FormatCase] = {

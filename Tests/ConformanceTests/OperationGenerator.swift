@@ -5,12 +5,14 @@ import PageTableTestSupport
 enum Operation: CustomStringConvertible {
     case map(iova: UInt64, pa: UInt64, size: UInt64, attributes: MapAttributes)
     case unmap(iova: UInt64, size: UInt64)
+    case repeatPage(iova: UInt64, pa: UInt64, pageSize: UInt64, size: UInt64, attributes: MapAttributes)
 
     /// The input range the operation names.
     var range: Range<UInt64> {
         switch self {
         case .map(let iova, _, let size, _): iova..<iova + size
         case .unmap(let iova, let size): iova..<iova + size
+        case .repeatPage(let iova, _, _, let size, _): iova..<iova + size
         }
     }
 
@@ -18,6 +20,8 @@ enum Operation: CustomStringConvertible {
         switch self {
         case .map(let iova, let pa, let size, let attributes): "map \(hex(iova)) \(hex(pa)) \(hex(size)) \(attributes)"
         case .unmap(let iova, let size): "unmap \(hex(iova)) \(hex(size))"
+        case .repeatPage(let iova, let pa, let pageSize, let size, let attributes):
+            "repeat \(hex(iova)) \(hex(pa)) \(hex(pageSize)) \(hex(size)) \(attributes)"
         }
     }
 }
@@ -52,8 +56,14 @@ struct OperationGenerator {
         if iova >= geometry.inputLimit { iova = geometry.inputLimit - unit }
         if iova + size > geometry.inputLimit { size = geometry.inputLimit - iova }
         if Int.random(in: 0..<5, using: &random) < 2 {
+            // Now and then cut into a leaf larger than a page: unmaps must refuse to split it.
+            if let leaf = model.leaves.randomElement(using: &random), leaf.size > geometry.pageSize,
+               Int.random(in: 0..<4, using: &random) == 0 {
+                return .unmap(iova: leaf.start + geometry.pageSize, size: geometry.pageSize)
+            }
             return .unmap(iova: iova, size: size)
         }
+        if Int.random(in: 0..<6, using: &random) == 0 { return repeatPage(near: iova, model: model, using: &random) }
         let outputLimit = geometry.outputLimit
         guard size < outputLimit / 2 else { return .unmap(iova: iova, size: size) }
         var pa = alignedAddress(below: outputLimit - size, unit: unit, using: &random)
@@ -69,13 +79,22 @@ struct OperationGenerator {
         return .map(iova: iova, pa: pa, size: size, attributes: randomAttributes(using: &random))
     }
 
+    /// A repeat of one page of a single-item leaf size, over up to 2048 pages from `near`.
+    private func repeatPage(near iova: UInt64, model: ReferenceModel, using random: inout SeededGenerator) -> Operation {
+        let shifts = (0..<geometry.levelCount).filter { geometry[$0].allowsLeaf }.map { geometry[$0].itemShift }
+        let pageSize: UInt64 = 1 << UInt64(shifts.randomElement(using: &random)!)
+        let start = min(iova & ~(pageSize - 1), geometry.inputLimit - pageSize)
+        let room = (geometry.inputLimit - start) / pageSize
+        let pages = UInt64.random(in: 1...max(1, min(2048, room, window / pageSize)), using: &random)
+        let pa = alignedAddress(below: geometry.outputLimit - pageSize, unit: pageSize, using: &random)
+        return .repeatPage(iova: start, pa: pa, pageSize: pageSize, size: pages * pageSize,
+                           attributes: randomAttributes(using: &random))
+    }
+
     /// Addresses worth translating after `operation`: its ends and a few random ones.
     func probes(around operation: Operation, model: ReferenceModel, using random: inout SeededGenerator) -> [UInt64] {
         let (start, size): (UInt64, UInt64)
-        switch operation {
-        case .map(let iova, _, let mapSize, _): (start, size) = (iova, mapSize)
-        case .unmap(let iova, let unmapSize): (start, size) = (iova, unmapSize)
-        }
+        (start, size) = (operation.range.lowerBound, operation.range.upperBound - operation.range.lowerBound)
         var probes = [start, start + size - 1, start + UInt64.random(in: 0..<size, using: &random)]
         probes.append(UInt64.random(in: 0..<window, using: &random))
         if let leaf = model.leaves.randomElement(using: &random) {

@@ -42,6 +42,13 @@ import Testing
                 let expected = model.map(iova, pa, size, attributes)
                 seenOutcomes.insert("map " + (outcome.error?.kind.name ?? "ok"))
                 #expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error, "\(where_): got \(outcome)")
+            case .repeatPage(let iova, let pa, let pageSize, let size, let attributes):
+                let outcome = modelled.table.mapRepeat(iova: iova, size: size, physicalAddress: pa, pageSize: pageSize,
+                                                       attributes: attributes)
+                let valid = (try? format.encode(attributes)) != nil
+                let expected = valid ? model.repeatPage(iova, size, pa, pageSize: pageSize, attributes) : (0, .invalidAttributes)
+                seenOutcomes.insert("repeat " + (outcome.error?.kind.name ?? "ok"))
+                #expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error, "\(where_): got \(outcome)")
             case .unmap(let iova, let size):
                 let outcome = modelled.table.unmap(iova: iova, size: size)
                 let expected = model.unmap(iova, size)
@@ -69,8 +76,8 @@ import Testing
         }
 
         // The run must have exercised every outcome and every leaf size, or it proves little.
-        let wanted: Set<String> = ["map ok", "map already-mapped", "map invalid-attributes",
-                                   "unmap ok", "unmap not-mapped", "unmap partial-leaf"]
+        let wanted: Set<String> = ["map ok", "map already-mapped", "map invalid-attributes", "repeat ok",
+                                   "repeat already-mapped", "unmap ok", "unmap not-mapped", "unmap partial-leaf"]
         #expect(wanted.subtracting(seenOutcomes).isEmpty, "\(context): never saw \(wanted.subtracting(seenOutcomes))")
         let leafSizes = Set(format.geometry.leafSizeShifts.map { UInt64(1) << UInt64($0) })
         #expect(leafSizes.subtracting(model.leafSizesBuilt).isEmpty,

@@ -62,6 +62,31 @@ public struct ReferenceModel {
         return (size, nil)
     }
 
+    /// The predicted outcome of repeating `pa ..< pa + pageSize` over every page of
+    /// `iova ..< iova + size`: pages are placed front to back and the first one overlapping an
+    /// existing leaf stops it. Validation is the caller's concern.
+    public mutating func repeatPage(_ iova: UInt64, _ size: UInt64, _ pa: UInt64, pageSize: UInt64,
+                                    _ attributes: MapAttributes) -> (bytes: UInt64, error: PageTableError.Kind?) {
+        let end = iova + size
+        var start = iova
+        let position = insertionPoint(iova)
+        if position > 0 && leaves[position - 1].end > iova { return (0, .alreadyMapped) }
+        var stop: PageTableError.Kind?
+        if position < leaves.count && leaves[position].start < end {
+            start = leaves[position].start
+            stop = .alreadyMapped
+        } else {
+            start = end
+        }
+        let done = (start - iova) / pageSize * pageSize
+        let pages = (0..<(done / pageSize)).map {
+            Leaf(start: iova + $0 * pageSize, size: pageSize, physicalAddress: pa, attributes: attributes)
+        }
+        leaves.insert(contentsOf: pages, at: position)
+        if !pages.isEmpty { leafSizesBuilt.insert(pageSize) }
+        return (done, stop)
+    }
+
     /// The predicted outcome of an unmap.
     public mutating func unmap(_ iova: UInt64, _ size: UInt64) -> (bytes: UInt64, error: PageTableError.Kind?) {
         var cursor = iova

@@ -13,9 +13,12 @@ public struct TinyFormat: PageTableFormat {
     public let geometry: TableGeometry
     /// Whether this (imaginary) hardware caches invalid entries, so maps need invalidating too.
     public let cachesInvalidEntries: Bool
+    /// Whether repeats may share tables (this imaginary hardware never writes tables).
+    public let allowsSharedTables: Bool
 
-    public init(cachesInvalidEntries: Bool = false) {
+    public init(cachesInvalidEntries: Bool = false, allowsSharedTables: Bool = false) {
         self.cachesInvalidEntries = cachesInvalidEntries
+        self.allowsSharedTables = allowsSharedTables
         let leafLevels: [Int: Int] = [0: 1, 1: 0, 3: 1]  // level: contiguousLog2
         let levels = (0..<5).map { level in
             LevelGeometry(itemShift: 8 + 2 * level, indexBits: 2, tableBytes: 16, tableAlignment: 16,

@@ -36,7 +36,9 @@ public final class AnyPageTable {
             },
             translate: { box.table.translate($0) },
             lookup: { box.table.lookup($0) },
-            visit: { range, body in box.table.visit(range, body) },
+            visit: { range, expanding, body in box.table.visit(range, expandingShared: expanding, body) },
+            statistics: { box.table.statistics },
+            mapRepeat: { box.table.mapRepeat(iova: $0, size: $1, physicalAddress: $2, pageSize: $3, attributes: $4) },
             counts: { (box.table.tableCount, box.table.tableBytes, box.table.syncCount, box.table.cacheCleanCount) },
             invariantViolations: { box.table.invariantViolations() },
             levelName: { box.table.format.levelName($0) })
@@ -81,9 +83,9 @@ public final class AnyPageTable {
     /// See ``PageTable/lookup(_:)``.
     public func lookup(_ iova: VirtualAddress) -> Mapping? { operations.lookup(iova) }
 
-    /// See ``PageTable/visit(_:_:)``.
-    public func visit(_ range: Range<VirtualAddress>? = nil, _ body: (TreeNode) -> Void) {
-        withoutActuallyEscaping(body) { operations.visit(range, $0) }
+    /// See ``PageTable/visit(_:expandingShared:_:)``.
+    public func visit(_ range: Range<VirtualAddress>? = nil, expandingShared: Bool = true, _ body: (TreeNode) -> Void) {
+        withoutActuallyEscaping(body) { operations.visit(range, expandingShared, $0) }
     }
 
     /// Live tables, including the top table.
@@ -104,11 +106,13 @@ public final class AnyPageTable {
     /// How the format names `level`.
     public func levelName(_ level: Int) -> String { operations.levelName(level) }
 
-    /// Counts tables and leaves by walking the whole tree.
-    public var statistics: PageTableStatistics {
-        var statistics = PageTableStatistics(levels: geometry.levelCount)
-        visit { statistics.count($0) }
-        return statistics
+    /// See ``PageTable/statistics``.
+    public var statistics: PageTableStatistics { operations.statistics() }
+
+    /// See ``PageTable/mapRepeat(iova:size:physicalAddress:pageSize:attributes:)``.
+    public func mapRepeat(iova: VirtualAddress, size: UInt64, physicalAddress: PhysicalAddress, pageSize: UInt64,
+                          attributes: MapAttributes) -> RangeOutcome {
+        operations.mapRepeat(iova, size, physicalAddress, pageSize, attributes)
     }
 }
 
@@ -133,7 +137,9 @@ extension AnyPageTable {
         @usableFromInline let estimateMap: (VirtualAddress, UInt64, PhysicalAddress?) throws(PageTableError) -> TableEstimate
         @usableFromInline let translate: (VirtualAddress) -> PhysicalAddress?
         @usableFromInline let lookup: (VirtualAddress) -> Mapping?
-        @usableFromInline let visit: (Range<VirtualAddress>?, (TreeNode) -> Void) -> Void
+        @usableFromInline let visit: (Range<VirtualAddress>?, Bool, (TreeNode) -> Void) -> Void
+        @usableFromInline let statistics: () -> PageTableStatistics
+        @usableFromInline let mapRepeat: (VirtualAddress, UInt64, PhysicalAddress, UInt64, MapAttributes) -> RangeOutcome
         @usableFromInline let counts: () -> (tables: Int, bytes: Int, syncs: Int, cacheCleans: Int)
         @usableFromInline let invariantViolations: () -> [String]
         @usableFromInline let levelName: (Int) -> String
@@ -148,7 +154,9 @@ extension AnyPageTable {
              estimateMap: @escaping (VirtualAddress, UInt64, PhysicalAddress?) throws(PageTableError) -> TableEstimate,
              translate: @escaping (VirtualAddress) -> PhysicalAddress?,
              lookup: @escaping (VirtualAddress) -> Mapping?,
-             visit: @escaping (Range<VirtualAddress>?, (TreeNode) -> Void) -> Void,
+             visit: @escaping (Range<VirtualAddress>?, Bool, (TreeNode) -> Void) -> Void,
+             statistics: @escaping () -> PageTableStatistics,
+             mapRepeat: @escaping (VirtualAddress, UInt64, PhysicalAddress, UInt64, MapAttributes) -> RangeOutcome,
              counts: @escaping () -> (tables: Int, bytes: Int, syncs: Int, cacheCleans: Int),
              invariantViolations: @escaping () -> [String],
              levelName: @escaping (Int) -> String) {
@@ -162,6 +170,8 @@ extension AnyPageTable {
             self.translate = translate
             self.lookup = lookup
             self.visit = visit
+            self.statistics = statistics
+            self.mapRepeat = mapRepeat
             self.counts = counts
             self.invariantViolations = invariantViolations
             self.levelName = levelName

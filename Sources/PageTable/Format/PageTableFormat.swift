@@ -70,11 +70,21 @@ public protocol PageTableFormat: Sendable {
     /// default, and what ARM's architecture guarantees -- filling empty slots needs no
     /// invalidation; a format whose hardware does says `true`, and maps are invalidated too.
     var cachesInvalidEntries: Bool { get }
+
+    /// Whether several table entries may point at one table (shared, reference-counted
+    /// tables, as ``PageTable/mapRepeat(iova:size:physicalAddress:pageSize:attributes:)``
+    /// builds). Only formats whose hardware never writes into tables may say `true`: the access
+    /// flag is set up front and no hardware dirty bit is used, so a shared table is never
+    /// written by anyone. Default `false`: repeats then use private tables.
+    var allowsSharedTables: Bool { get }
 }
 
 extension PageTableFormat {
     /// Default: the hardware never caches invalid entries.
     public var cachesInvalidEntries: Bool { false }
+
+    /// Default: no shared tables.
+    public var allowsSharedTables: Bool { false }
 
     /// Default: `level N` in the walker's numbering (0 = leaf-most).
     public func levelName(_ level: Int) -> String { "level \(level)" }

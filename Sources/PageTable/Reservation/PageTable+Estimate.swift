@@ -18,12 +18,34 @@ extension PageTable {
         return estimate
     }
 
-    /// The tables an unmap of `iova ..< iova + size` would allocate: none today, because leaves
-    /// are never split. It exists so callers budget unmaps the same way as maps; formats with
-    /// shared tables will count their copy-on-write here.
+    /// The tables an unmap of `iova ..< iova + size` would allocate. Leaves are never split,
+    /// so only shared tables cost anything: one copy per shared table the range covers only in
+    /// part (at most one path per end of the range, so about 2 x levels). Exact for an unmap
+    /// that succeeds.
     public func estimateUnmap(iova: VirtualAddress, size: UInt64) throws(PageTableError) -> TableEstimate {
-        _ = try checkInputRange(iova, size: size)
-        return TableEstimate(levels: geometry.levelCount)
+        let end = try checkInputRange(iova, size: size)
+        var estimate = TableEstimate(levels: geometry.levelCount)
+        if !shared.isEmpty { countCopies(in: root, level: geometry.topLevel, base: 0, range: iova..<end, into: &estimate) }
+        return estimate
+    }
+
+    /// Counts the copies an unmap of `range` makes below the table at `table` (of `level`).
+    private func countCopies(in table: PhysicalAddress, level: Int, base: VirtualAddress, range: Range<VirtualAddress>,
+                             into estimate: inout TableEstimate) {
+        guard level > 0 else { return }
+        let shape = geometry[level]
+        let first = shape.index(of: max(range.lowerBound, base))
+        let last = shape.index(of: min(range.upperBound, base &+ (1 << UInt64(shape.tableSpanShift))) - 1)
+        for index in first...last {
+            guard case .table(let child) = format.decode(items(table)[index], level: level) else { continue }
+            let start = base &+ UInt64(index) << UInt64(shape.itemShift)
+            if range.lowerBound <= start && range.upperBound >= start &+ shape.itemSize { continue }  // Dropped whole.
+            if shared.isShared(child) {
+                estimate.tablesPerLevel[level - 1] += 1
+                estimate.bytes += geometry[level - 1].tableBytes
+            }
+            countCopies(in: child, level: level - 1, base: start, range: range, into: &estimate)
+        }
     }
 
     /// Where leaves can go: output = input + `offset`, no larger than `1 << largestShift`.

@@ -62,9 +62,14 @@ extension PageTable {
         for index in indices(of: shape, base: base, range: range) {
             let start = base &+ UInt64(index) << UInt64(shape.itemShift)
             let child: PhysicalAddress
-            switch format.decode(items[index], level: level) {
+            var entry = format.decode(items[index], level: level)
+            if case .table(let existing) = entry, shared.isShared(existing) {
+                entry = .leaf(outputAddress: 0, contiguous: false)  // Complete and immutable: like a leaf.
+            }
+            switch entry {
             case .leaf:
-                // Mapped by a large leaf: keep the tables a map of pages would need if it went.
+                // Mapped by a large leaf or a shared table: keep the tables a map of pages
+                // would need if it went.
                 var needed = TableEstimate(levels: geometry.levelCount)
                 needed.tablesPerLevel[level - 1] = 1
                 countTables(in: nil, level: level - 1, base: start, range: range,

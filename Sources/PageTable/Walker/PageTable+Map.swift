@@ -218,6 +218,8 @@ extension PageTable {
         guard level > 0 else { return (false, .alreadyMapped(cursor.address)) }  // Unreachable: level 0 holds every page.
         switch format.decode(items[index], level: level) {
         case .table(let child):
+            // A shared table is complete: the first leaf placed in it would conflict.
+            if !shared.isEmpty && shared.isShared(child) { return (false, .alreadyMapped(cursor.address)) }
             return (false, mapItems(in: child, level: level &- 1, linked: linked, cursor: &cursor, attributes: attributes))
         case .leaf:
             return (false, .alreadyMapped(cursor.address))

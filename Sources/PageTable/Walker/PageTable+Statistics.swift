@@ -1,15 +1,17 @@
 /// Counts describing a table tree.
 public struct PageTableStatistics: Hashable, Sendable {
-    /// Live tables, including the top table.
+    /// Live tables, including the top table (each counted once, however many entries point at it).
     public var tables = 0
     /// Bytes of live tables, each counted by its own size.
     public var tableBytes = 0
     /// Tables per level (index = level, 0 = leaf-most).
     public var tablesPerLevel: [Int]
-    /// Leaves per level (a contiguous group counts once).
+    /// Leaves per level, as a naive expansion would hold them (a contiguous group counts once).
     public var leavesPerLevel: [Int]
     /// Bytes of input-address space mapped.
     public var mappedBytes: UInt64 = 0
+    /// Tables referenced by more than one table entry.
+    public var sharedTables = 0
 
     /// Empty statistics for a tree of `levels` levels.
     public init(levels: Int) {
@@ -19,25 +21,50 @@ public struct PageTableStatistics: Hashable, Sendable {
 }
 
 extension PageTable {
-    /// Counts tables and leaves by walking the whole tree.
+    /// Counts tables and leaves. Each table's contents are counted once and multiplied by the
+    /// entries pointing at it, so shared repeats cost O(tables), not O(leaves).
     public var statistics: PageTableStatistics {
         var statistics = PageTableStatistics(levels: geometry.levelCount)
-        visit { statistics.count($0) }
+        var subtrees: [PhysicalAddress: Subtree] = [:]
+        let top = subtree(root, level: geometry.topLevel, memo: &subtrees)
+        statistics.leavesPerLevel = top.leaves
+        statistics.mappedBytes = top.mappedBytes
+        statistics.tables = subtrees.count
+        for (address, subtree) in subtrees {
+            statistics.tablesPerLevel[subtree.level] += 1
+            statistics.tableBytes += geometry[subtree.level].tableBytes
+            if shared.isShared(address) { statistics.sharedTables += 1 }
+        }
         return statistics
     }
-}
 
-extension PageTableStatistics {
-    /// Adds one visited node.
-    mutating func count(_ node: TreeNode) {
-        switch node {
-        case .table(let table):
-            tables += 1
-            tableBytes += table.bytes
-            tablesPerLevel[table.level] += 1
-        case .leaf(let leaf):
-            leavesPerLevel[leaf.level] += 1
-            mappedBytes += leaf.size
+    /// What one table holds, all the way down.
+    struct Subtree {
+        var level: Int
+        var leaves: [Int]
+        var mappedBytes: UInt64
+    }
+
+    private func subtree(_ address: PhysicalAddress, level: Int, memo: inout [PhysicalAddress: Subtree]) -> Subtree {
+        if let known = memo[address] { return known }
+        let shape = geometry[level]
+        var result = Subtree(level: level, leaves: Array(repeating: 0, count: geometry.levelCount), mappedBytes: 0)
+        let table = items(address)
+        for index in 0..<shape.itemCount {
+            switch format.decode(table[index], level: level) {
+            case .empty:
+                continue
+            case .table(let child):
+                guard level > 0 else { continue }
+                let below = subtree(child, level: level - 1, memo: &memo)
+                for level in result.leaves.indices { result.leaves[level] += below.leaves[level] }
+                result.mappedBytes += below.mappedBytes
+            case .leaf(_, let contiguous):
+                result.mappedBytes += shape.itemSize
+                if !contiguous || index & ((1 << shape.contiguousLog2) - 1) == 0 { result.leaves[level] += 1 }
+            }
         }
+        memo[address] = result
+        return result
     }
 }

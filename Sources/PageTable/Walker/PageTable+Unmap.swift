@@ -53,10 +53,30 @@ extension PageTable {
                 gather.addLeaves(cursor.address, cursor.address &+ leafSize, level: level)
                 cursor.address &+= leafSize
                 index &+= count
-            case .table(let child):
+            case .table(var child):
                 let start = cursor.address
                 let itemStart = start & ~(itemSize &- 1)
                 let coversItem = start == itemStart && cursor.end &- start >= itemSize
+                if !shared.isEmpty && shared.isShared(child) {
+                    // A shared table is complete: covering it drops one reference to everything
+                    // below; touching part of it copies it first (copy-on-write).
+                    if coversItem {
+                        items[index] = 0
+                        changes.add(index, count: 1)
+                        dropReference(to: child, level: level &- 1, itemStart: itemStart, itemEnd: itemStart &+ itemSize,
+                                      heldAt: level)
+                        cursor.address = itemStart &+ itemSize
+                        index &+= 1
+                        continue
+                    }
+                    guard let copy = copyOnWrite(child, level: level &- 1) else {
+                        return .outOfMemory(start, bytes: geometry[level &- 1].tableBytes)
+                    }
+                    items[index] = format.tableDescriptor(address: copy, level: level)
+                    changes.add(index, count: 1)
+                    gather.addWalks(itemStart, itemStart &+ itemSize, level: level)
+                    child = copy
+                }
                 let error = unmapItems(in: child, level: level &- 1, cursor: &cursor)
                 if cursor.address != start, !reservations.isPinned(child),
                    (coversItem && error == nil) || isEmptyTable(child, level: level &- 1) {

@@ -1,9 +1,17 @@
 extension PageTable {
     /// Visits every table and leaf in pre-order (a table before its items, items in address
     /// order). Leaves entirely outside `range` and tables that do not intersect it are skipped.
-    public func visit(_ range: Range<VirtualAddress>? = nil, _ body: (TreeNode) throws -> Void) rethrows {
+    ///
+    /// A shared table is met once per entry pointing at it. With `expandingShared` (the
+    /// default) its items are visited every time, so every leaf of the naive expansion is
+    /// reported -- for a huge repeat that is a great many. Without it, a shared table met again
+    /// is reported with ``TableInfo/isRepeat`` set and its items are not visited again.
+    public func visit(_ range: Range<VirtualAddress>? = nil, expandingShared: Bool = true,
+                      _ body: (TreeNode) throws -> Void) rethrows {
         let range = range ?? 0..<geometry.inputLimit
-        try visitTable(root, level: geometry.topLevel, base: 0, range: range, body)
+        var seen: Set<PhysicalAddress> = []
+        try visitTable(root, level: geometry.topLevel, base: 0, range: range, references: 0,
+                       expandingShared: expandingShared, seen: &seen, body)
     }
 
     /// Calls `body` with every leaf intersecting `range` (all leaves if `nil`), in address order.
@@ -14,9 +22,13 @@ extension PageTable {
     }
 
     func visitTable(_ address: PhysicalAddress, level: Int, base: VirtualAddress, range: Range<VirtualAddress>,
+                    references: Int, expandingShared: Bool, seen: inout Set<PhysicalAddress>,
                     _ body: (TreeNode) throws -> Void) rethrows {
         let shape = geometry[level]
-        try body(.table(TableInfo(address: address, level: level, virtualAddress: base, bytes: shape.tableBytes)))
+        let isRepeat = references > 1 && !seen.insert(address).inserted
+        try body(.table(TableInfo(address: address, level: level, virtualAddress: base, bytes: shape.tableBytes,
+                                  references: references, isRepeat: isRepeat)))
+        if isRepeat && !expandingShared { return }
         let table = items(address)
         var index = 0
         while index < shape.itemCount {
@@ -27,7 +39,8 @@ extension PageTable {
                 break
             case .table(let child):
                 if start < range.upperBound && start &+ shape.itemSize > range.lowerBound {
-                    try visitTable(child, level: level - 1, base: start, range: range, body)
+                    try visitTable(child, level: level - 1, base: start, range: range, references: shared.count(child),
+                                   expandingShared: expandingShared, seen: &seen, body)
                 }
             case .leaf(let output, let contiguous):
                 let size = contiguous ? shape.itemSize << UInt64(shape.contiguousLog2) : shape.itemSize

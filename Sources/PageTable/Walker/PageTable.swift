@@ -38,6 +38,7 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
     @usableFromInline var gather = InvalidationGather()
     @usableFromInline var counters: TableCounters
     @usableFromInline var reservations = ReservationBook()
+    @usableFromInline var shared = SharedTables()
     @usableFromInline var preparedTables = PreparedTables()
 
     /// Creates an empty table: allocates and zeroes the top table.
@@ -70,7 +71,13 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
     deinit {
         invalidator.invalidateAll()
         for table in pendingFrees() { allocator.free(table.address, bytes: table.bytes) }
-        freeSubtree(root, level: geometry.topLevel)
+        for reservation in reservations.reservations {
+            for (level, spares) in reservation.spares.enumerated() {
+                for spare in spares { allocator.free(spare, bytes: geometry[level].tableBytes) }
+            }
+        }
+        var references = shared.references
+        freeSubtree(root, level: geometry.topLevel, references: &references)
     }
 
     /// Live tables, including the top table and tables unlinked but not yet freed.
@@ -170,6 +177,7 @@ extension PageTable {
     mutating func unlinkTable(_ child: PhysicalAddress, from parent: TableItems<Format.Descriptor>, index: Int,
                               level: Int, itemStart: VirtualAddress) {
         parent[index] = 0
+        if !shared.isEmpty { shared.references[child] = nil }  // Its only reference.
         gather.addWalks(itemStart, itemStart &+ geometry[level].itemSize, level: level)
         gather.unlinkedTables.append((child, geometry[level &- 1].tableBytes))
     }
@@ -242,14 +250,19 @@ extension PageTable {
     @usableFromInline
     func pendingFrees() -> [(address: PhysicalAddress, bytes: Int)] { gather.unlinkedTables }
 
-    /// Frees a table and everything below it (teardown only: no invalidation per table).
+    /// Frees a table and everything below it that nothing else points at (teardown only: no
+    /// invalidation per table). `references` counts down the entries left to shared tables.
     @usableFromInline
-    func freeSubtree(_ address: PhysicalAddress, level: Int) {
+    func freeSubtree(_ address: PhysicalAddress, level: Int, references: inout [PhysicalAddress: Int]) {
         if level > 0 {
             let table = items(address)
             for index in 0..<geometry[level].itemCount {
-                if case .table(let child) = format.decode(table[index], level: level) {
-                    freeSubtree(child, level: level - 1)
+                guard case .table(let child) = format.decode(table[index], level: level) else { continue }
+                if let count = references[child], count > 1 {
+                    references[child] = count - 1
+                } else {
+                    references[child] = nil
+                    freeSubtree(child, level: level - 1, references: &references)
                 }
             }
         }

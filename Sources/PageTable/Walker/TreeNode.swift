@@ -16,12 +16,20 @@ public struct TableInfo: Hashable, Sendable {
     public var virtualAddress: VirtualAddress
     /// Its size in bytes.
     public var bytes: Int
+    /// How many table entries point at it (1 unless it is shared; 0 for the top table).
+    public var references: Int
+    /// Whether this table was already met earlier in the same visit (a shared table reached
+    /// again); when visiting without expanding shared tables, its items are not visited again.
+    public var isRepeat: Bool
 
     /// Creates a table description.
-    public init(address: PhysicalAddress, level: Int, virtualAddress: VirtualAddress, bytes: Int) {
+    public init(address: PhysicalAddress, level: Int, virtualAddress: VirtualAddress, bytes: Int,
+                references: Int = 1, isRepeat: Bool = false) {
         self.address = address
         self.level = level
         self.virtualAddress = virtualAddress
         self.bytes = bytes
+        self.references = references
+        self.isRepeat = isRepeat
     }
 }

@@ -1,0 +1,173 @@
+extension PageTable {
+    /// Maps every page of `iova ..< iova + size` to the same `physicalAddress ..< physicalAddress
+    /// + pageSize` -- a dummy or zero page over a sparse range, as GPU drivers do.
+    ///
+    /// Where the format allows shared tables, fully covered tables are not duplicated: one
+    /// table of repeated leaves is shared by every entry that needs it, one table per level
+    /// above points only at the one below, and only the unaligned ends get private tables.
+    /// The cost is O(levels) tables and writes whatever the size: 1 TiB of one 4 KiB page takes
+    /// four tables on ARM LPAE 4K. Shared tables are reference-counted and never written in
+    /// place; later operations copy the path they change (copy-on-write).
+    ///
+    /// `pageSize` must be a (single-item) leaf size of the format, and `iova`, `size` and
+    /// `physicalAddress` multiples of it (else `misaligned`). The outcome is exact, as for
+    /// ``map(iova:to:size:attributes:)``: existing leaves stop it with `already-mapped` and the
+    /// pages before them stay mapped.
+    public mutating func mapRepeat(iova: VirtualAddress, size: UInt64, physicalAddress: PhysicalAddress,
+                                   pageSize: UInt64, attributes: MapAttributes) -> RangeOutcome {
+        let outcome = repeatRange(iova: iova, size: size, physicalAddress: physicalAddress, pageSize: pageSize,
+                                  attributes: attributes)
+        sync()
+        return outcome
+    }
+
+    /// Validates and repeats without syncing.
+    mutating func repeatRange(iova: VirtualAddress, size: UInt64, physicalAddress: PhysicalAddress,
+                              pageSize: UInt64, attributes: MapAttributes) -> RangeOutcome {
+        let shift = pageSize.trailingZeroBitCount
+        guard pageSize.nonzeroBitCount == 1,
+              let pageLevel = (0..<geometry.levelCount).first(where: {
+                  geometry[$0].allowsLeaf && geometry[$0].itemShift == shift }) else {
+            return RangeOutcome(bytes: 0, error: PageTableError(.misaligned, at: iova,
+                                "page size \(hex(pageSize)) is not a leaf size of \(format.name)"))
+        }
+        let end: VirtualAddress
+        let template: Format.Descriptor
+        do throws(PageTableError) {
+            guard (iova | size | physicalAddress) & (pageSize - 1) == 0 else {
+                throw PageTableError(.misaligned, at: iova,
+                                     "\(hex(iova)) + \(hex(size)) -> \(hex(physicalAddress)) is not aligned to \(hex(pageSize))")
+            }
+            end = try checkInputRange(iova, size: size)
+            try checkOutputRange(physicalAddress, size: pageSize, iova: iova)
+            let leaf = format.leafTemplate(try format.encode(attributes), level: pageLevel, contiguous: false)
+            template = format.leafDescriptor(template: leaf, outputAddress: physicalAddress, level: pageLevel)
+        } catch {
+            return RangeOutcome(bytes: 0, error: error)
+        }
+        var chain = RepeatChain(pageLevel: pageLevel, leaf: template, levels: geometry.levelCount)
+        var cursor = UnmapCursor(address: iova, end: end)
+        let error = repeatItems(in: root, level: geometry.topLevel, linked: true, cursor: &cursor, chain: &chain)
+        releaseUnusedChain(&chain)
+        return RangeOutcome(bytes: cursor.address - iova, error: error)
+    }
+
+    /// Repeats from `cursor` in the table at `table` (of `level`) until the range or the table ends.
+    private mutating func repeatItems(in table: PhysicalAddress, level: Int, linked: Bool, cursor: inout UnmapCursor,
+                                      chain: inout RepeatChain<Format.Descriptor>) -> PageTableError? {
+        let shape = geometry[level]
+        let items = self.items(table)
+        var index = shape.index(of: cursor.address)
+        var changes = ChangedItems()
+        defer { if linked { noteChanges(changes, in: table, level: level) } }
+        while index < shape.itemCount && cursor.address < cursor.end {
+            let start = cursor.address
+            let covers = start & (shape.itemSize - 1) == 0 && cursor.end - start >= shape.itemSize
+            let existing = format.decode(items[index], level: level)
+            if level == chain.pageLevel {
+                guard existing == .empty else { return .alreadyMapped(start) }
+                items[index] = chain.leaf
+                changes.add(index, count: 1)
+                if linked { noteFilled(start, start + shape.itemSize, level: level) }
+                cursor.address += shape.itemSize
+                index += 1
+                continue
+            }
+            switch existing {
+            case .leaf:
+                return .alreadyMapped(start)
+            case .table(let child):
+                // A shared table is complete: every page below it is mapped.
+                if shared.isShared(child) { return .alreadyMapped(start) }
+                if let error = repeatItems(in: child, level: level - 1, linked: linked, cursor: &cursor, chain: &chain) {
+                    return error
+                }
+            case .empty:
+                let child: PhysicalAddress
+                if covers && format.allowsSharedTables {
+                    guard let table = chainTable(level: level - 1, &chain) else {
+                        return .outOfMemory(start, bytes: geometry[level - 1].tableBytes)
+                    }
+                    child = table
+                    shared.retain(child)
+                    cursor.address += shape.itemSize
+                } else {
+                    guard let fresh = allocateTable(level: level - 1, for: start) else {
+                        return .outOfMemory(start, bytes: geometry[level - 1].tableBytes)
+                    }
+                    let error = repeatItems(in: fresh, level: level - 1, linked: false, cursor: &cursor, chain: &chain)
+                    guard cursor.address != start else {
+                        freeTable(fresh, level: level - 1)
+                        return error
+                    }
+                    makeVisible(fresh, bytes: geometry[level - 1].tableBytes)
+                    child = fresh
+                    if error != nil {
+                        items[index] = format.tableDescriptor(address: child, level: level)
+                        changes.add(index, count: 1)
+                        return error
+                    }
+                }
+                items[index] = format.tableDescriptor(address: child, level: level)
+                changes.add(index, count: 1)
+                if linked && format.cachesInvalidEntries { gather.addWalks(start, start + shape.itemSize, level: level) }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The shared table of `level` whose items all map the repeated page (at the page's level)
+    /// or all point at the chain table one level down, built on first use.
+    private mutating func chainTable(level: Int, _ chain: inout RepeatChain<Format.Descriptor>) -> PhysicalAddress? {
+        if let table = chain.tables[level] { return table }
+        let shape = geometry[level]
+        let item: Format.Descriptor
+        if level == chain.pageLevel {
+            item = chain.leaf
+        } else {
+            guard let below = chainTable(level: level - 1, &chain) else { return nil }
+            item = format.tableDescriptor(address: below, level: level)
+            shared.retain(below, shape.itemCount)
+        }
+        guard let table = allocateTable(level: level, for: nil) else {
+            if level != chain.pageLevel, let below = chain.tables[level - 1] { _ = shared.release(below, shape.itemCount) }
+            return nil
+        }
+        let items = self.items(table)
+        for index in 0..<shape.itemCount { items[index] = item }
+        makeVisible(table, bytes: shape.tableBytes)
+        shared.references[table] = 0
+        chain.tables[level] = table
+        return table
+    }
+
+    /// Frees the chain tables this operation built but did not link (never seen by hardware),
+    /// from the top down so each releases its references to the one below.
+    private mutating func releaseUnusedChain(_ chain: inout RepeatChain<Format.Descriptor>) {
+        for level in (0..<geometry.levelCount).reversed() {
+            guard let table = chain.tables[level], shared.references[table] == 0 else { continue }
+            shared.references[table] = nil
+            if level != chain.pageLevel, let below = chain.tables[level - 1] {
+                _ = shared.release(below, geometry[level].itemCount)
+                if shared.references[below] == nil { shared.references[below] = 0 }
+            }
+            freeTable(table, level: level)
+        }
+        // Chain tables linked exactly once are ordinary private tables.
+        for case let table? in chain.tables where shared.references[table] == 1 { shared.references[table] = nil }
+    }
+}
+
+/// The tables of one repeat: the leaf it repeats and, per level, the shared table built for it.
+struct RepeatChain<Descriptor> {
+    let pageLevel: Int
+    let leaf: Descriptor
+    var tables: [PhysicalAddress?]
+
+    init(pageLevel: Int, leaf: Descriptor, levels: Int) {
+        self.pageLevel = pageLevel
+        self.leaf = leaf
+        tables = Array(repeating: nil, count: levels)
+    }
+}
