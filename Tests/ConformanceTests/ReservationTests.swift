@@ -32,9 +32,14 @@ import Testing
             let context = "\(formatCase.name) seed \(seed) step \(step): \(operation)"
             switch operation {
             case .repeatPage(let iova, let pa, let pageSize, let size, let attributes):
+                let estimate = try modelled.table.estimateRepeat(iova: iova, size: size, pageSize: pageSize)
+                let requests = modelled.allocator.requests
                 let outcome = modelled.table.mapRepeat(iova: iova, size: size, physicalAddress: pa, pageSize: pageSize,
                                                        attributes: attributes)
                 if outcome.bytes > 0 { _ = model.repeatPage(iova, outcome.bytes, pa, pageSize: pageSize, attributes) }
+                if outcome.isComplete {
+                    #expect(modelled.allocator.requests - requests == estimate.tables, "\(context): \(estimate)")
+                }
             case .unmap(let iova, let size):
                 let estimate = try modelled.table.estimateUnmap(iova: iova, size: size)
                 let requests = modelled.allocator.requests
@@ -89,8 +94,10 @@ import Testing
                 case .unmap(let iova, let size):
                     batch.append(.unmap(iova: iova, size: size))
                     expected.append(model.unmap(iova, size))
-                case .repeatPage:
-                    continue
+                case .repeatPage(let iova, let pa, let pageSize, let size, let attributes):
+                    batch.append(.repeat(iova: iova, size: size, physicalAddress: pa, pageSize: pageSize, attributes: attributes))
+                    expected.append((try? format.encode(attributes)) == nil ? (0, .invalidAttributes)
+                                    : model.repeatPage(iova, size, pa, pageSize: pageSize, attributes))
                 }
             }
             let context = "\(formatCase.name) seed \(seed) round \(round): \(batch)"

@@ -4,4 +4,7 @@ public enum BatchOperation: Hashable, Sendable {
     case map(iova: VirtualAddress, physicalAddress: PhysicalAddress, size: UInt64, attributes: MapAttributes)
     /// ``PageTable/unmap(iova:size:)``.
     case unmap(iova: VirtualAddress, size: UInt64)
+    /// ``PageTable/mapRepeat(iova:size:physicalAddress:pageSize:attributes:)``.
+    case `repeat`(iova: VirtualAddress, size: UInt64, physicalAddress: PhysicalAddress, pageSize: UInt64,
+                  attributes: MapAttributes)
 }

@@ -3,9 +3,10 @@ extension PageTable {
     /// for lack of memory -- for contexts where allocation is forbidden (GPU VM_BIND run from
     /// a fence signalling path, for example).
     ///
-    /// Each map is estimated on the table as it is now (``estimateMap(iova:size:physicalAddress:)``);
-    /// a map that follows any unmap is estimated as if no table existed below the top (an unmap
-    /// may free a table that a later map elsewhere in its span would have used). Throws `out-of-memory` (or a validation error) with nothing
+    /// Each operation is estimated on the table as it is now (``estimateMap(iova:size:physicalAddress:)``,
+    /// ``estimateUnmap(iova:size:)``, ``estimateRepeat(iova:size:pageSize:)``); a map or repeat
+    /// that follows any unmap is estimated as if no table existed below the top (an unmap may
+    /// free a table that a later map elsewhere in its span would have used). Throws `out-of-memory` (or a validation error) with nothing
     /// changed: the table is untouched and nothing stays allocated.
     public func prepare(_ operations: [BatchOperation]) throws(PageTableError) -> PreparedBatch<Allocator> {
         var estimate = TableEstimate(levels: geometry.levelCount)
@@ -13,8 +14,10 @@ extension PageTable {
         for operation in operations {
             switch operation {
             case .unmap(let iova, let size):
-                _ = try checkInputRange(iova, size: size)
+                estimate.add(try estimateUnmap(iova: iova, size: size))
                 afterUnmap = true
+            case .repeat(let iova, let size, _, let pageSize, _):
+                estimate.add(try repeatEstimate(iova: iova, size: size, pageSize: pageSize, onEmptyTable: afterUnmap))
             case .map(let iova, let physicalAddress, let size, _):
                 if afterUnmap {
                     estimate.add(try emptyTableEstimate(iova: iova, size: size, physicalAddress: physicalAddress))
@@ -61,6 +64,9 @@ extension PageTable {
                 outcome = mapRange(iova: iova, to: physicalAddress, size: size, attributes: attributes)
             case .unmap(let iova, let size):
                 outcome = unmapRange(iova: iova, size: size)
+            case .repeat(let iova, let size, let physicalAddress, let pageSize, let attributes):
+                outcome = repeatRange(iova: iova, size: size, physicalAddress: physicalAddress, pageSize: pageSize,
+                                      attributes: attributes)
             }
             let error = outcome.error.map { error -> CommitError in
                 guard let error = CommitError(error) else {
@@ -75,6 +81,25 @@ extension PageTable {
             for table in tables { allocator.free(table, bytes: geometry[level].tableBytes) }
         }
         preparedTables = PreparedTables()
+        return outcomes
+    }
+
+    /// Runs `operations` in order as one batch -- one invalidation sync at the end, as a GPU
+    /// driver wants per VM_BIND -- and returns one exact outcome per operation. Tables come from
+    /// the allocator as usual (see ``prepare(_:)`` for batches that must not allocate).
+    public mutating func apply(_ operations: [BatchOperation]) -> [RangeOutcome] {
+        let outcomes = operations.map { operation -> RangeOutcome in
+            switch operation {
+            case .map(let iova, let physicalAddress, let size, let attributes):
+                return mapRange(iova: iova, to: physicalAddress, size: size, attributes: attributes)
+            case .unmap(let iova, let size):
+                return unmapRange(iova: iova, size: size)
+            case .repeat(let iova, let size, let physicalAddress, let pageSize, let attributes):
+                return repeatRange(iova: iova, size: size, physicalAddress: physicalAddress, pageSize: pageSize,
+                                   attributes: attributes)
+            }
+        }
+        sync()
         return outcomes
     }
 
