@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "PageTable", targets: ["PageTable"]),
         .library(name: "ARMLPAE", targets: ["ARMLPAE"]),
         .library(name: "ARMv7Short", targets: ["ARMv7Short"]),
+        .library(name: "GPULPAE", targets: ["GPULPAE"]),
         .library(name: "PageTableKit", targets: ["PageTableKit"]),
         .executable(name: "pagetable", targets: ["pagetable"]),
         // The reference model, TLB/walk-cache model and tiny format, for testing your own formats.
@@ -20,8 +21,10 @@ let package = Package(
         // Built-in formats: each depends only on the core.
         .target(name: "ARMLPAE", dependencies: ["PageTable"], path: "Formats/ARMLPAE"),
         .target(name: "ARMv7Short", dependencies: ["PageTable"], path: "Formats/ARMv7Short"),
+        // GPU tables (Mali CSF, as panthor programs them): ARM LPAE stage 1 4K with shared tables.
+        .target(name: "GPULPAE", dependencies: ["PageTable", "ARMLPAE"], path: "Formats/GPULPAE"),
         // Umbrella import: the core plus every built-in format.
-        .target(name: "PageTableKit", dependencies: ["PageTable", "ARMLPAE", "ARMv7Short"]),
+        .target(name: "PageTableKit", dependencies: ["PageTable", "ARMLPAE", "ARMv7Short", "GPULPAE"]),
         // The command-line tool: a testable library and a thin executable.
         .target(name: "PageTableCLI", dependencies: ["PageTableKit"]),
         .executableTarget(name: "pagetable", dependencies: ["PageTableCLI"]),
@@ -30,6 +33,7 @@ let package = Package(
         .testTarget(name: "PageTableTests", dependencies: ["PageTable", "PageTableTestSupport"]),
         .testTarget(name: "ARMLPAETests", dependencies: ["ARMLPAE", "PageTableTestSupport"]),
         .testTarget(name: "ARMv7ShortTests", dependencies: ["ARMv7Short", "PageTableTestSupport"]),
+        .testTarget(name: "GPULPAETests", dependencies: ["GPULPAE", "PageTableTestSupport"]),
         .testTarget(name: "PageTableCLITests", dependencies: ["PageTableCLI"]),
         // The cross-format matrix: every format and configuration against one reference model.
         .testTarget(name: "ConformanceTests", dependencies: ["PageTableKit", "PageTableTestSupport"]),

@@ -10,7 +10,7 @@ extension CommandLineOptions {
     /// Options that take no value.
     private static let flags: Set<String> = ["stats", "dump", "non-coherent"]
     /// Options common to every format that take a value.
-    private static let valued: Set<String> = ["format", "memory-base", "memory-size", "export"]
+    private static let valued: Set<String> = ["format", "memory-base", "memory-size", "export", "dot"]
 
     /// Parses the arguments after `run`: options in any order (`--name VALUE`, `--stats`,
     /// `--dump`), and exactly one SCRIPT (`-` for standard input; after `--`, any argument
@@ -60,6 +60,7 @@ extension CommandLineOptions {
         if let base = values.removeValue(forKey: "memory-base") { options.memoryBase = try memoryBase(base) }
         if let size = values.removeValue(forKey: "memory-size") { options.memorySize = try memorySize(size) }
         options.exportDirectory = values.removeValue(forKey: "export")
+        options.dotFile = values.removeValue(forKey: "dot")
         options.printsStatistics = flags.contains("stats")
         options.dumpsTable = flags.contains("dump")
         for name in values.keys.sorted() where format.option(named: name) == nil {

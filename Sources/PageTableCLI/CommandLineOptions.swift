@@ -21,6 +21,8 @@ struct CommandLineOptions {
     var dumpsTable = false
     /// Where to write the image, if anywhere (`--export`).
     var exportDirectory: String?
+    /// Where to write the Graphviz digraph of the table tree, if anywhere (`--dot`).
+    var dotFile: String?
     /// The script (the one positional argument).
     var script: ScriptSource
 }

@@ -20,4 +20,8 @@ enum ScriptOperation: Hashable, Sendable {
     /// pages over the range would allocate now.
 
     case estimate(iova: UInt64, size: UInt64)
+    /// `repeat IOVA PA PAGESIZE SIZE PROT`: every page of the range maps the one page at PA
+    /// (``AnyPageTable/mapRepeat(iova:size:physicalAddress:pageSize:attributes:)``); answers
+    /// like `map`.
+    case mapRepeat(iova: UInt64, physicalAddress: UInt64, pageSize: UInt64, size: UInt64, protection: Protection)
 }

@@ -12,6 +12,7 @@
 /// reserve IOVA SIZE         # populate and pin the tables of a range
 /// release IOVA SIZE
 /// estimate IOVA SIZE        # tables a 4K-page map would allocate now
+/// repeat IOVA PA PAGESIZE SIZE PROT  # every page of the range maps the one page at PA
 /// ```
 ///
 /// The parser works on UTF-8 bytes: scripts are ASCII, and a byte-level scan keeps long
@@ -52,6 +53,14 @@ enum ScriptParser {
             return all ? .mapAll(iova: iova, physicalAddress: physicalAddress, size: size, protection: protection)
                 : .map(iova: iova, physicalAddress: physicalAddress, size: size, protection: protection)
         }
+        if name.elementsEqual("repeat".utf8) {
+            try expect(operands, count: 5, for: "repeat", syntax: "IOVA PA PAGESIZE SIZE PROT")
+            let values = Array(operands)
+            let (iova, physicalAddress) = (try number(values[0]), try number(values[1]))
+            let (pageSize, size) = (try number(values[2]), try number(values[3]))
+            return .mapRepeat(iova: iova, physicalAddress: physicalAddress, pageSize: pageSize, size: size,
+                              protection: try Protection(parsing: values[4]))
+        }
         if name.elementsEqual("fail-alloc".utf8) {
             try expect(operands, count: 1, for: "fail-alloc", syntax: "N|off")
             let operand = operands[operands.startIndex]
@@ -71,7 +80,7 @@ enum ScriptParser {
             try expect(operands, count: 1, for: "translate", syntax: "IOVA")
             return .translate(iova: try number(operands[operands.startIndex]))
         }
-        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, unmap, translate, fail-alloc, reserve, release or estimate)")
+        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, unmap, translate, repeat, fail-alloc, reserve, release or estimate)")
     }
 
     /// The operations that take `IOVA SIZE`.

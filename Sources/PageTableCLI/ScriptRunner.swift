@@ -22,6 +22,11 @@ struct ScriptRunner {
             return "mapped \(map(iova: iova, to: physicalAddress, size: size, protection: protection, using: table.map))"
         case .mapAll(let iova, let physicalAddress, let size, let protection):
             return "mapped \(map(iova: iova, to: physicalAddress, size: size, protection: protection, using: table.mapAll))"
+        case .mapRepeat(let iova, let physicalAddress, let pageSize, let size, let protection):
+            let outcome = map(iova: iova, to: physicalAddress, size: size, protection: protection) {
+                table.mapRepeat(iova: $0, size: $2, physicalAddress: $1, pageSize: pageSize, attributes: $3)
+            }
+            return "mapped \(outcome)"
         case .failAllocations(let n):
             allocationFaults.failAllocations(n)
             return "ok"

@@ -8,9 +8,13 @@ import PageTableKit
 /// mapped-bytes 8192    input-address bytes covered by leaves
 /// syncs 2              invalidation syncs issued (operations that had to tell the hardware)
 /// cache-cleans 0       cache-maintenance calls (0 unless --non-coherent)
+/// shared-tables 0      tables referenced by more than one table entry (repeat mappings)
 /// tables-L0 1          tables per level, top level first, named by the format
 /// leaves-L3 2          leaves per level (a contiguous group counts once)
 /// ```
+///
+/// Leaves are counted as a naive, fully expanded table would hold them: a shared table's
+/// leaves count once per entry that reaches it (the walk costs O(tables), not O(leaves)).
 struct StatisticsReport {
     /// The lines, in order, without newlines.
     let lines: [String]
@@ -25,6 +29,7 @@ struct StatisticsReport {
             "mapped-bytes \(statistics.mappedBytes)",
             "syncs \(table.syncCount)",
             "cache-cleans \(table.cacheCleanCount)",
+            "shared-tables \(statistics.sharedTables)",
         ]
         lines += levels.map { "tables-\(table.levelName($0)) \(statistics.tablesPerLevel[$0])" }
         lines += levels.filter { table.geometry[$0].allowsLeaf }

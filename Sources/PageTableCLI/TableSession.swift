@@ -1,7 +1,7 @@
 import PageTableKit
 
 /// One `pagetable run`: read and parse the script, build the table, run the script, then
-/// report (`--stats`, `--dump`) and export (`--export`), in that order.
+/// report (`--stats`, `--dump`), export (`--export`) and draw (`--dot`), in that order.
 ///
 /// The whole script is parsed before the table exists, so a malformed script runs nothing,
 /// prints nothing on standard output and exports nothing.
@@ -38,6 +38,14 @@ enum TableSession {
         if let directory = options.exportDirectory {
             do throws(ExportError) {
                 try ImageExporter(directory: directory).export(built, memory: memory)
+            } catch {
+                standardError.write("pagetable: \(error.message)\n")
+                return PageTableCommand.exportFailure
+            }
+        }
+        if let file = options.dotFile {
+            do throws(ExportError) {
+                try DotWriter(table: built.table).write(to: file)
             } catch {
                 standardError.write("pagetable: \(error.message)\n")
                 return PageTableCommand.exportFailure

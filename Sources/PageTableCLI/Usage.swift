@@ -4,7 +4,7 @@ enum Usage {
     static func text(catalog: FormatCatalog) -> String {
         var text = """
             usage: pagetable run --format NAME [FORMAT OPTIONS] [--memory-base ADDR] [--memory-size BYTES]
-                                 [--non-coherent] [--stats] [--dump] [--export DIR] SCRIPT
+                                 [--non-coherent] [--stats] [--dump] [--export DIR] [--dot FILE] SCRIPT
                    pagetable formats
                    pagetable bench [--json] [--case NAME]... [--repetitions N] [--scaling]
                    pagetable --help
@@ -23,6 +23,7 @@ enum Usage {
               --stats               after the answers, print statistics lines 'NAME VALUE'
               --dump                then print the table tree
               --export DIR          after the run, write DIR/memory.bin and DIR/manifest.json
+              --dot FILE            then write FILE: a Graphviz digraph of the tables (shared ones once)
 
 
             """
@@ -37,9 +38,13 @@ enum Usage {
               map IOVA PA SIZE PROT     answers 'mapped <bytes>' or 'mapped <bytes> error <name>'
               unmap IOVA SIZE           answers 'unmapped <bytes>' or 'unmapped <bytes> error <name>'
               translate IOVA            answers '0x<pa>' or 'unmapped'
+              repeat IOVA PA PAGESIZE SIZE PROT
+                                        every PAGESIZE page of the range maps the one page at PA
+                                        (gpu-lpae shares the tables); answers like 'map'
 
-            Exit status: 0 after a run (table-level errors are answers), 1 if the export fails,
-            2 for a usage error or a malformed script (nothing is run then).
+            Exit status: 0 after a run (table-level errors are answers), 1 if the export or the
+            --dot file cannot be written, 2 for a usage error or a malformed script (nothing is run
+            then).
 
             """
         return text

@@ -2,3 +2,4 @@
 @_exported import PageTable
 @_exported import ARMLPAE
 @_exported import ARMv7Short
+@_exported import GPULPAE

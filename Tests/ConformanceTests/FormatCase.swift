@@ -12,7 +12,7 @@ struct FormatCase: CustomTestStringConvertible, Sendable {
 
     var testDescription: String { name }
 
-    static let all: [FormatCase] = tiny + armLPAE + armV7Short
+    static let all: [FormatCase] = tiny + armLPAE + armV7Short + gpuLPAE
 
     static let tiny = [
         FormatCase(name: "tiny", make: { TinyFormat() }, arenaBase: 0x10_0000, arenaSize: 1 << 20),
@@ -39,6 +39,11 @@ struct FormatCase: CustomTestStringConvertible, Sendable {
     /// ARMv7 short descriptors: table pointers are 32 bits, so the arena lies below 4 GiB.
     static let armV7Short: [FormatCase] = [
         FormatCase(name: "arm-v7s", make: { ARMv7Short() }, arenaBase: 0x8000_0000, arenaSize: 64 << 20),
+    ]
+
+    static let gpuLPAE: [FormatCase] = [
+        FormatCase(name: "gpu-lpae ias48", make: { try! GPULPAE() }),
+        FormatCase(name: "gpu-lpae ias39", make: { try! GPULPAE(inputAddressBits: 39) }),
     ]
 
     func fixture() -> TableFixture { TableFixture(base: arenaBase, size: arenaSize) }

@@ -43,9 +43,11 @@ import Testing
             case .unmap(let iova, let size):
                 let estimate = try modelled.table.estimateUnmap(iova: iova, size: size)
                 let requests = modelled.allocator.requests
-                _ = modelled.table.unmap(iova: iova, size: size)
+                let outcome = modelled.table.unmap(iova: iova, size: size)
                 _ = model.unmap(iova, size)
-                #expect(modelled.allocator.requests - requests == estimate.tables, "\(context)")
+                let copies = modelled.allocator.requests - requests
+                // Exact for an unmap that succeeds; one stopped early copies less.
+                #expect(outcome.isComplete ? copies == estimate.tables : copies <= estimate.tables, "\(context): \(copies)")
             case .map(let iova, let pa, let size, let attributes):
                 let estimate = try modelled.table.estimateMap(iova: iova, size: size, physicalAddress: pa)
                 let worst = try modelled.table.estimateMap(iova: iova, size: size)

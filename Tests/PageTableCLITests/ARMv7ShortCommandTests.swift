@@ -46,7 +46,7 @@ import Testing
             "0x40001fff", "0x4001abcd", "0x401fffff", "0x41abcdef", "unmapped",
             "tables 2", "table-bytes 17408", "mapped-bytes 17895424",
         ])
-        for line in ["tables-L1 1", "tables-L2 1", "leaves-L1 2", "leaves-L2 2"] {
+        for line in ["shared-tables 0", "tables-L1 1", "tables-L2 1", "leaves-L1 2", "leaves-L2 2"] {
             #expect(lines.contains(line), "\(line)")
         }
     }

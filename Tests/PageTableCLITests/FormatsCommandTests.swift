@@ -18,6 +18,10 @@ import PageTableKit
             "", "arm-v7s",
             "  ARMv7 short-descriptor translation tables (4K/64K pages, 1M/16M sections), 32-bit",
             "  --table-zone-size BYTES  default 1M  low-memory zone at the memory base that 1K L2 tables are carved from",
+            "", "gpu-lpae",
+            "  GPU tables (Mali CSF): ARM LPAE stage 1, 4K granule, shared tables for repeat mappings",
+            "  --ias N  default 48  input-address (GPU VA) size in bits",
+            "  --oas N  default 48  output-address size in bits",
         ])
     }
 

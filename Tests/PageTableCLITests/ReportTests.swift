@@ -14,7 +14,7 @@ import Testing
         #expect(result.lines == [
             "mapped 8192", "mapped 2097152", "mapped 1073741824",
             "tables 4", "table-bytes 16384", "mapped-bytes \(8192 + (2 << 20) + (1 << 30))",
-            "syncs 0", "cache-cleans 0", "tables-L0 1", "tables-L1 1", "tables-L2 1", "tables-L3 1",
+            "syncs 0", "cache-cleans 0", "shared-tables 0", "tables-L0 1", "tables-L1 1", "tables-L2 1", "tables-L3 1",
             "leaves-L1 1", "leaves-L2 1", "leaves-L3 2",
         ])
     }

@@ -25,13 +25,23 @@ extension PageTable {
     public func estimateUnmap(iova: VirtualAddress, size: UInt64) throws(PageTableError) -> TableEstimate {
         let end = try checkInputRange(iova, size: size)
         var estimate = TableEstimate(levels: geometry.levelCount)
-        if !shared.isEmpty { countCopies(in: root, level: geometry.topLevel, base: 0, range: iova..<end, into: &estimate) }
+        guard !shared.isEmpty else { return estimate }
+        var counts = ReferenceChanges()
+        countCopies(in: root, level: geometry.topLevel, base: 0, range: iova..<end, counts: &counts, into: &estimate)
         return estimate
     }
 
-    /// Counts the copies an unmap of `range` makes below the table at `table` (of `level`).
+    /// Reference counts as an unmap would leave them part-way, in the order it works.
+    private struct ReferenceChanges {
+        var delta: [PhysicalAddress: Int] = [:]
+    }
+
+    /// Counts the copies an unmap of `range` makes below the table at `table` (of `level`),
+    /// following the unmap item by item: a copy moves one reference from the shared table to
+    /// the copy and adds one to everything the copy points at; covering a shared table drops a
+    /// reference (and at zero, its references to what it points at).
     private func countCopies(in table: PhysicalAddress, level: Int, base: VirtualAddress, range: Range<VirtualAddress>,
-                             into estimate: inout TableEstimate) {
+                             counts: inout ReferenceChanges, into estimate: inout TableEstimate) {
         guard level > 0 else { return }
         let shape = geometry[level]
         let first = shape.index(of: max(range.lowerBound, base))
@@ -39,12 +49,31 @@ extension PageTable {
         for index in first...last {
             guard case .table(let child) = format.decode(items(table)[index], level: level) else { continue }
             let start = base &+ UInt64(index) << UInt64(shape.itemShift)
-            if range.lowerBound <= start && range.upperBound >= start &+ shape.itemSize { continue }  // Dropped whole.
-            if shared.isShared(child) {
+            let covered = range.lowerBound <= start && range.upperBound >= start &+ shape.itemSize
+            if shared.count(child) + counts.delta[child, default: 0] > 1 {
+                if covered {
+                    drop(child, level: level - 1, counts: &counts)
+                    continue
+                }
                 estimate.tablesPerLevel[level - 1] += 1
                 estimate.bytes += geometry[level - 1].tableBytes
+                counts.delta[child, default: 0] -= 1
+                forEachChild(of: child, level: level - 1) { counts.delta[$0, default: 0] += 1 }
             }
-            countCopies(in: child, level: level - 1, base: start, range: range, into: &estimate)
+            countCopies(in: child, level: level - 1, base: start, range: range, counts: &counts, into: &estimate)
+        }
+    }
+
+    private func drop(_ table: PhysicalAddress, level: Int, counts: inout ReferenceChanges) {
+        counts.delta[table, default: 0] -= 1
+        guard shared.count(table) + counts.delta[table, default: 0] == 0 else { return }
+        forEachChild(of: table, level: level) { drop($0, level: level - 1, counts: &counts) }
+    }
+
+    private func forEachChild(of table: PhysicalAddress, level: Int, _ body: (PhysicalAddress) -> Void) {
+        guard level > 0 else { return }
+        for index in 0..<geometry[level].itemCount {
+            if case .table(let child) = format.decode(items(table)[index], level: level) { body(child) }
         }
     }
 

@@ -1,0 +1,34 @@
+import PageTableKit
+
+extension FormatEntry {
+    /// `gpu-lpae`: Mali CSF GPU tables (``GPULPAE``): ARM LPAE stage 1 with a 4K granule, whose
+    /// `repeat` mappings share fully covered tables. Registers and the exported image follow
+    /// the `arm-lpae-64` stage-1 conventions (TTBR0, TCR, MAIR).
+    public static let gpuLPAE = FormatEntry(
+        name: GPULPAE.formatName,
+        summary: "GPU tables (Mali CSF): ARM LPAE stage 1, 4K granule, shared tables for repeat mappings",
+        options: [
+            FormatOption(name: "ias", valueSyntax: "N", defaultValue: "48",
+                         summary: "input-address (GPU VA) size in bits"),
+            FormatOption(name: "oas", valueSyntax: "N", defaultValue: "48",
+                         summary: "output-address size in bits"),
+        ],
+        build: { (settings, memory, allocator) throws(UsageError) in
+            let inputBits = try settings.integer("ias")
+            let outputBits = try settings.integer("oas")
+            let format: GPULPAE
+            do throws(GPULPAE.ConfigurationError) {
+                format = try GPULPAE(inputAddressBits: inputBits, outputAddressBits: outputBits,
+                                     coherentWalk: !settings.nonCoherent)
+            } catch {
+                throw UsageError("invalid \(GPULPAE.formatName) configuration: \(error)")
+            }
+            // The manifest names the ARM LPAE layout too, so ARMv8 checkers need nothing new.
+            return try makeTable(format, memory: memory, allocator: allocator, parameters: [
+                "granule": .string(ARMLPAE.Granule.size4K.description),
+                "stage": .integer(1),
+                "ias": .integer(Int64(inputBits)),
+                "oas": .integer(Int64(outputBits)),
+            ])
+        })
+}
