@@ -1,17 +1,11 @@
 import ARMLPAE
 import PageTable
+import PageTableTestSupport
 import Testing
 
 /// Exact descriptor bits, checked against the ARM Architecture Reference Manual's field layout.
 @Suite struct DescriptorTests {
-    static func attributes(_ letters: String) -> MapAttributes {
-        var access: MapAttributes.Access = []
-        if letters.contains("r") { access.insert(.read) }
-        if letters.contains("w") { access.insert(.write) }
-        if letters.contains("x") { access.insert(.execute) }
-        let type: MapAttributes.MemoryType = letters.contains("c") ? .cacheable : letters.contains("d") ? .device : .normal
-        return MapAttributes(access: access, privileged: letters.contains("p"), memoryType: type)
-    }
+    static func attributes(_ letters: String) -> MapAttributes { MapAttributes(letters: letters) }
 
     static func leaf(_ format: ARMLPAE, _ letters: String, at address: UInt64, level: Int = 0) throws -> UInt64 {
         let encoded = try format.encode(attributes(letters))

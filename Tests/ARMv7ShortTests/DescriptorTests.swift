@@ -1,18 +1,11 @@
 import ARMv7Short
 import PageTable
+import PageTableTestSupport
 import Testing
 
 /// Exact descriptor bits, hand-computed from the ARMv7 short-descriptor field layout.
 @Suite struct DescriptorTests {
-    /// Attributes from PROT letters (`r w x c d p`, as on the command line).
-    static func attributes(_ letters: String) -> MapAttributes {
-        var access: MapAttributes.Access = []
-        if letters.contains("r") { access.insert(.read) }
-        if letters.contains("w") { access.insert(.write) }
-        if letters.contains("x") { access.insert(.execute) }
-        let type: MapAttributes.MemoryType = letters.contains("c") ? .cacheable : letters.contains("d") ? .device : .normal
-        return MapAttributes(access: access, privileged: letters.contains("p"), memoryType: type)
-    }
+    static func attributes(_ letters: String) -> MapAttributes { MapAttributes(letters: letters) }
 
     /// The leaf kinds: (name, walker level, contiguous, leaf size).
     enum Kind: String, CaseIterable, Sendable {

@@ -1,19 +1,13 @@
 import ARMLPAE
 import GPULPAE
 import PageTable
+import PageTableTestSupport
 import Testing
 
 /// `gpu-lpae` is ARM LPAE stage 1 with a 4K granule, plus shared tables: the same geometry,
 /// descriptors and registers, bit for bit.
 @Suite struct FormatTests {
-    static func attributes(_ letters: String) -> MapAttributes {
-        var access: MapAttributes.Access = []
-        if letters.contains("r") { access.insert(.read) }
-        if letters.contains("w") { access.insert(.write) }
-        if letters.contains("x") { access.insert(.execute) }
-        let type: MapAttributes.MemoryType = letters.contains("c") ? .cacheable : letters.contains("d") ? .device : .normal
-        return MapAttributes(access: access, privileged: letters.contains("p"), memoryType: type)
-    }
+    static func attributes(_ letters: String) -> MapAttributes { MapAttributes(letters: letters) }
 
     static let protections = ["r", "rw", "rx", "rwx", "rc", "rwc", "rwxc", "rd", "rwd", "rwxd", "rp", "rwp", "rxp", "rwcp"]
 
