@@ -41,6 +41,12 @@ enum Usage {
               repeat IOVA PA PAGESIZE SIZE PROT
                                         every PAGESIZE page of the range maps the one page at PA
                                         (gpu-lpae shares the tables); answers like 'map'
+              map-all IOVA PA SIZE PROT all or nothing; answers like 'map'
+              fail-alloc N | off        the Nth table allocation from here fails, and every later
+                                        one / none; answers 'ok'
+              reserve IOVA SIZE         populate and pin the range's tables; 'reserved <bytes>...'
+              release IOVA SIZE         unpin them and free the empty ones; 'released <bytes>...'
+              estimate IOVA SIZE        'tables <n>': what a 4K-page map of the range would allocate
 
             Exit status: 0 after a run (table-level errors are answers), 1 if the export or the
             --dot file cannot be written, 2 for a usage error or a malformed script (nothing is run
