@@ -3,8 +3,8 @@ import PageTableKit
 /// One standard benchmark case of `pagetable bench`: a fixed name, the format it runs on, and
 /// how one repetition is measured.
 ///
-/// Adding a case (for example `v7s-map-4k` once the ARMv7 short-descriptor format exists) is
-/// one small type conforming to this protocol plus one entry in ``BenchCatalog/standard``.
+/// Adding a case is one small type conforming to this protocol plus one entry in
+/// ``BenchCatalog/standard`` (see `BenchMoreCases.swift` for two).
 /// A case must name concrete table types (`PageTable<ARMLPAE, PhysicalArena, BuddyAllocator,
 /// OfflineInvalidator>`, never `AnyPageTable`) so the walker specialised for its format is what
 /// gets measured, and must keep its measured loop inside a function working on locals.
@@ -28,11 +28,19 @@ struct BenchScale: Sendable {
     var lookups: Int
     /// Bytes of simulated physical memory tables are allocated from.
     var memorySize: Int
+    /// Bytes `v7s-map-4k` maps (16 MiB).
+    var shortDescriptorBytes: UInt64
+    /// Bytes `gpu-repeat-1t` covers with one repeated page (1 TiB).
+    var repeatBytes: UInt64
 
-    /// The sizes `pagetable bench` runs: 1 GiB, one million lookups, 64 MiB of table memory.
-    static let standard = BenchScale(mappingBytes: 1 << 30, lookups: 1_000_000, memorySize: 64 << 20)
-    /// 4 MiB and a thousand lookups: the same code paths, for tests.
-    static let tiny = BenchScale(mappingBytes: 4 << 20, lookups: 1_000, memorySize: 1 << 20)
+    /// The sizes `pagetable bench` runs: 1 GiB, one million lookups, 64 MiB of table memory,
+    /// 16 MiB of short-descriptor pages, a 1 TiB repeat.
+    static let standard = BenchScale(mappingBytes: 1 << 30, lookups: 1_000_000, memorySize: 64 << 20,
+                                     shortDescriptorBytes: 16 << 20, repeatBytes: 1 << 40)
+    /// 4 MiB, a thousand lookups, 1 MiB of short-descriptor pages, a 1 GiB repeat: the same
+    /// code paths, for tests.
+    static let tiny = BenchScale(mappingBytes: 4 << 20, lookups: 1_000, memorySize: 1 << 20,
+                                 shortDescriptorBytes: 1 << 20, repeatBytes: 1 << 30)
 }
 
 /// The simulated physical memory and the allocator a case's tables come from. One is made per
@@ -124,13 +132,14 @@ enum BenchRunner {
 
 /// The cases `pagetable bench` knows.
 enum BenchCatalog {
-    /// The standard cases, in report order. Cases of formats that do not exist yet
-    /// (`v7s-map-4k`, `gpu-repeat-1t`) are simply absent: nothing is printed for them.
+    /// The standard cases, in report order. A case is listed once its format exists.
     static let standard: [any BenchCase] = [
         LPAEMapCase.map4K,
         LPAEUnmapCase.unmap4K,
         LPAETranslateCase.translate,
         LPAEMapCase.map2M,
+        V7SMapCase(),
+        GPURepeatCase(),
     ]
 
     /// Mapping sizes of the scaling run: 4 KiB to 4 GiB in powers of four.

@@ -56,10 +56,17 @@ UNICORN_PARANGE = 44  # ID_AA64MMFR0_EL1.PARange of unicorn's cortex-a72 (0b0100
 DEFAULT_MEMORY_BASE, DEFAULT_MEMORY_SIZE = 0x80000000, 64 * M
 
 
+ARM_FORMAT, GPU_FORMAT = "arm-lpae-64", "gpu-lpae"
+
+
 class Config:
-    def __init__(self, name, stage, granule, ias, oas=48, memory_base=None, memory_size=None, mode="normal"):
+    def __init__(self, name, stage, granule, ias, oas=48, memory_base=None, memory_size=None, mode="normal",
+                 format=ARM_FORMAT):
         self.name, self.stage, self.granule, self.ias, self.oas = name, stage, granule, ias, oas
         self.memory_base, self.memory_size, self.mode = memory_base, memory_size, mode
+        self.format = format
+        self.gpu = format == GPU_FORMAT  # gpu-lpae: ARM LPAE stage 1, 4K granule, plus `repeat`
+        assert not self.gpu or (stage == 1 and granule == "4k")
         self.g = GRANULE_SHIFT[granule]
         self.page = 1 << self.g
         self.blocks = [b for b in BLOCK_SIZES[granule] if b * 4 <= (1 << ias)]
@@ -70,8 +77,10 @@ class Config:
         return (self.memory_base or DEFAULT_MEMORY_BASE, self.memory_size or DEFAULT_MEMORY_SIZE)
 
     def cli_args(self):
-        args = ["--granule", self.granule, "--stage", str(self.stage),
-                "--ias", str(self.ias), "--oas", str(self.oas)]
+        args = ["--format", self.format]
+        if not self.gpu:  # gpu-lpae has no granule or stage option (always 4K, stage 1)
+            args += ["--granule", self.granule, "--stage", str(self.stage)]
+        args += ["--ias", str(self.ias), "--oas", str(self.oas)]
         if self.memory_base is not None:
             args += ["--memory-base", "0x%x" % self.memory_base]
         if self.memory_size is not None:
@@ -101,6 +110,13 @@ CONFIGS = [
     Config("s2-4k-48", 2, "4k", 48),     # IPA > PARange(44): see UnicornMMU (narrowed T0SZ)
     Config("s2-16k-48", 2, "16k", 48),
     Config("s2-64k-48", 2, "64k", 48),
+    # gpu-lpae (stage 1, 4K) with `repeat` mappings built from shared tables.
+    Config("gpu-48", 1, "4k", 48, format=GPU_FORMAT),
+    Config("gpu-39", 1, "4k", 39, format=GPU_FORMAT),
+    Config("gpu-36-oas40-highbase", 1, "4k", 36, 40, memory_base=0x8C0000000, memory_size=16 * M,
+           format=GPU_FORMAT),
+    # 16 tables: repeats and the copy-on-write of hole punches run out of table memory.
+    Config("gpu-48-oom", 1, "4k", 48, memory_size=64 * K, mode="oom", format=GPU_FORMAT),
 ]
 
 
@@ -111,10 +127,13 @@ def parse_hex(v):
     return int(v[2:] if v.startswith("0x") else v, 16)
 
 
-def fmt_num(rng, v):
-    """Render a number in one of the CLI's accepted spellings."""
+T = 1 << 40
+
+
+def fmt_num(rng, v, tera=False):
+    """Render a number in one of the CLI's accepted spellings (`tera`: T too)."""
     choice = rng.random()
-    for suffix, unit in (("G", G), ("M", M), ("K", K)):
+    for suffix, unit in ((("T", T),) if tera else ()) + (("G", G), ("M", M), ("K", K)):
         if v and v % unit == 0 and choice < 0.4:
             return "%d%s" % (v // unit, suffix)
     if choice < 0.6 and v < (1 << 40):
@@ -126,8 +145,15 @@ def fmt_num(rng, v):
 # Interval model of what is mapped
 # ----------------------------------------------------------------------------
 class Record:
-    def __init__(self, iova, pa, size, prot):
-        self.iova, self.pa, self.size, self.prot = iova, pa, size, prot
+    """One map (page None: va -> pa + (va - iova)) or one repeat (page P: every
+    P-page of the range maps [pa, pa + P), so va -> pa + (va - iova) mod P)."""
+    def __init__(self, iova, pa, size, prot, page=None):
+        self.iova, self.pa, self.size, self.prot, self.page = iova, pa, size, prot, page
+
+    def translate(self, va):
+        if self.page is None:
+            return self.pa + va - self.iova
+        return self.pa + (va - self.iova) % self.page
 
 
 class Model:
@@ -821,7 +847,7 @@ def check_replies(case, lines, res):
         line = line.strip()
         if op["op"] == "translate":
             rec = model.lookup(op["va"])
-            want = "unmapped" if rec is None else "0x%x" % (rec.pa + op["va"] - rec.iova)
+            want = "unmapped" if rec is None else "0x%x" % rec.translate(op["va"])
             if op["final"]:
                 finals.append((op["va"], line))
             if line != want:
@@ -875,8 +901,12 @@ def check_manifest(case, manifest, res):
     except (KeyError, ValueError, TypeError) as e:
         res.fail(case, "manifest.json is malformed: %r" % (e,))
         return None
-    if manifest.get("format") != "arm-lpae-64":
-        problems.append("format=%r" % manifest.get("format"))
+    if manifest.get("format") != cfg.format:
+        problems.append("format=%r, want %r" % (manifest.get("format"), cfg.format))
+    if cfg.gpu:  # gpu-lpae exports the arm-lpae-64 stage-1 4K keys too
+        for key, want in (("granule", "4k"), ("stage", 1), ("ias", cfg.ias), ("oas", cfg.oas)):
+            if manifest.get(key) != want:
+                problems.append("%s=%r, want %r" % (key, manifest.get(key), want))
     need = ["TTBR0", "TCR", "MAIR"] if cfg.stage == 1 else ["VTTBR", "VTCR"]
     missing = [k for k in need if k not in regs]
     if missing:
@@ -1024,7 +1054,7 @@ def run_case(cfg, index, args, res, workdir):
     with open(spath, "w") as f:
         f.write(script)
     export = os.path.join(cdir, "export")
-    cmd = list(args.pagetable_cmd) + ["run", "--format", "arm-lpae-64"] + cfg.cli_args() + ["--export", export, spath]
+    cmd = list(args.pagetable_cmd) + ["run"] + cfg.cli_args() + ["--export", export, spath]
     t0 = time.time()
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     t_cli = time.time() - t0
@@ -1107,7 +1137,8 @@ def main(argv=None):
 
     if args.list_configs:
         for c in CONFIGS:
-            print("%-16s stage %d granule %-3s ias %d oas %d" % (c.name, c.stage, c.granule, c.ias, c.oas))
+            print("%-22s %-11s stage %d granule %-3s ias %d oas %d%s" % (
+                c.name, c.format, c.stage, c.granule, c.ias, c.oas, "  (out of memory)" if c.mode == "oom" else ""))
         return 0
     configs = CONFIGS
     if args.config:
