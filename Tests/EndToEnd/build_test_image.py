@@ -133,6 +133,8 @@ class Image:
                 a |= 1 << 6  # AP[1]: EL0 access
             if "x" not in prot:
                 a |= (1 << 53) | (1 << 54)  # PXN, UXN
+            elif "p" in prot:
+                a |= 1 << 54  # UXN: EL0 never executes a privileged-only mapping
             return a
         memattr = 0xF if "c" in prot else (0x1 if "d" in prot else 0x5)
         sh = 0b11 if "c" in prot else 0b10
