@@ -86,10 +86,12 @@ enum LPAEBench {
         return (elapsed, sum)
     }
 
-    /// Live tables one of `count` equal operations leaves: the shared top table plus its share.
-    static func tablesPerOperation(_ table: borrowing Table, count: Int) -> (tables: Int, bytes: Int) {
-        let topBytes = 4096
-        return (1 + (table.tableCount - 1) / count, topBytes + (table.tableBytes - topBytes) / count)
+    /// Live tables one of `count` equal operations leaves: what the empty table had (the
+    /// shared top table) plus one operation's share of the rest.
+    static func tablesPerOperation(_ table: borrowing Table, count: Int, empty: (tables: Int, bytes: Int))
+        -> (tables: Int, bytes: Int) {
+        (empty.tables + (table.tableCount - empty.tables) / count,
+         empty.bytes + (table.tableBytes - empty.bytes) / count)
     }
 }
 
@@ -116,9 +118,10 @@ struct LPAEMapCase: BenchCase {
         let bytes = bytes(at: scale)
         let count = batched ? LPAEBench.batchCount(bytes: bytes) : 1
         var table = LPAEBench.makeTable(in: memory)
+        let empty = (tables: table.tableCount, bytes: table.tableBytes)
         let nanoseconds = LPAEBench.timedMaps(&table, count: count, bytes: bytes,
                                               physical: BenchMemory.base &+ physicalOffset)
-        let live = LPAEBench.tablesPerOperation(table, count: count)
+        let live = LPAEBench.tablesPerOperation(table, count: count, empty: empty)
         return BenchSample(nanoseconds: nanoseconds, ops: count * Int(bytes >> UInt64(leafShift)),
                            tables: live.tables, tableBytes: live.bytes)
     }

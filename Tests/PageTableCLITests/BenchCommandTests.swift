@@ -20,14 +20,15 @@ import Testing
 
     @Test func jsonLinesNameTheStandardCasesInOrderWithTheRequiredKeys() throws {
         let records = try tinyJSONRun()
-        #expect(records.map { $0["case"] as? String } == ["map-4k", "unmap-4k", "translate", "map-2m"])
+        #expect(records.map { $0["case"] as? String }
+                == ["map-4k", "unmap-4k", "translate", "map-2m", "v7s-map-4k", "gpu-repeat-1t"])
+        #expect(records.map { $0["format"] as? String }
+                == ["arm-lpae-64", "arm-lpae-64", "arm-lpae-64", "arm-lpae-64", "arm-v7s", "gpu-lpae"])
         for record in records {
             for key in ["case", "format", "bytes", "ops", "nsPerOp", "minNsPerOp", "repetitions", "tables", "tableBytes"] {
                 #expect(record[key] != nil, "\(record["case"] ?? "?") lacks \(key)")
             }
-            #expect(record["format"] as? String == "arm-lpae-64")
             #expect(record["repetitions"] as? Int == 1)
-            #expect(record["bytes"] as? Int == 4 << 20)
             let nanoseconds = try #require(record["nsPerOp"] as? Double)
             #expect(nanoseconds >= 0)
         }
@@ -36,6 +37,7 @@ import Testing
     @Test func operationsAndTablesFollowTheCaseDefinitions() throws {
         let records = Dictionary(uniqueKeysWithValues: try tinyJSONRun().map { ($0["case"] as! String, $0) })
         // 4 MiB of 4 KiB pages: 1024 pages in two level-3 tables, under one level-2 table and the top.
+        #expect(records["map-4k"]?["bytes"] as? Int == 4 << 20)
         #expect(records["map-4k"]?["ops"] as? Int == 1024)
         #expect(records["map-4k"]?["tables"] as? Int == 4)
         #expect(records["map-4k"]?["tableBytes"] as? Int == 4 * 4096)
@@ -48,6 +50,16 @@ import Testing
         // A 2 MiB-aligned output address: two 2 MiB blocks in one level-2 table.
         #expect(records["map-2m"]?["ops"] as? Int == 2)
         #expect(records["map-2m"]?["tables"] as? Int == 2)
+        // 1 MiB of 4 KiB short-descriptor pages: one 1 KiB L2 table under the 16 KiB L1 table.
+        #expect(records["v7s-map-4k"]?["bytes"] as? Int == 1 << 20)
+        #expect(records["v7s-map-4k"]?["ops"] as? Int == 256)
+        #expect(records["v7s-map-4k"]?["tables"] as? Int == 2)
+        #expect(records["v7s-map-4k"]?["tableBytes"] as? Int == (16 << 10) + (1 << 10))
+        // One repeat operation; shared tables keep it to a handful whatever the size.
+        #expect(records["gpu-repeat-1t"]?["ops"] as? Int == 1)
+        #expect(records["gpu-repeat-1t"]?["bytes"] as? Int == 1 << 30)
+        let repeatTables = try #require(records["gpu-repeat-1t"]?["tables"] as? Int)
+        #expect(repeatTables <= 8)
     }
 
     /// The translate checksum is the sum of the true answers, so the lookups really ran (and
@@ -69,9 +81,10 @@ import Testing
         let output = CapturedText()
         BenchCommand(repetitions: 1).perform(scale: .tiny, standardOutput: output)
         let lines = output.text.split(separator: "\n").map(String.init)
-        #expect(lines.count == 5)
+        #expect(lines.count == 7)
         #expect(lines.first?.hasPrefix("case") == true)
-        #expect(lines.dropFirst().map { String($0.prefix { $0 != " " }) } == ["map-4k", "unmap-4k", "translate", "map-2m"])
+        #expect(lines.dropFirst().map { String($0.prefix { $0 != " " }) }
+                == ["map-4k", "unmap-4k", "translate", "map-2m", "v7s-map-4k", "gpu-repeat-1t"])
         #expect(Set(lines.map(\.count)).count == 1, "rows are aligned to one width")
     }
 
@@ -106,7 +119,8 @@ import Testing
         (["extra"], "unexpected argument 'extra' for 'bench'"),
         (["--repetitions", "0"], "bad value '0' for --repetitions"),
         (["--repetitions"], "option '--repetitions' needs a value"),
-        (["--case", "map-1t"], "unknown case 'map-1t' for --case (cases: map-4k, unmap-4k, translate, map-2m)"),
+        (["--case", "map-1t"],
+         "unknown case 'map-1t' for --case (cases: map-4k, unmap-4k, translate, map-2m, v7s-map-4k, gpu-repeat-1t)"),
     ])
     func refusesBadArguments(arguments: [String], message: String) {
         let result = pagetable(["bench"] + arguments)
