@@ -79,6 +79,13 @@ public struct ARMLPAE: PageTableFormat {
     /// How many top-level tables are concatenated (1 unless stage 2 concatenates).
     public let concatenatedTables: Int
 
+    /// What decoding needs, kept small so the walker's inlined loops load only this:
+    /// log2 of the granule, levels that hold blocks (bit n = level n), and whether output
+    /// addresses use bits 51:48.
+    @usableFromInline let pageShift: UInt8
+    @usableFromInline let blockLevels: UInt8
+    @usableFromInline let usesHighOutputBits: Bool
+
     public var name: String { Self.formatName }
 
     /// Creates the format for `configuration`, or throws if the architecture cannot express it.
@@ -88,6 +95,10 @@ public struct ARMLPAE: PageTableFormat {
         self.geometry = layout.geometry
         self.startLevel = layout.startLevel
         self.concatenatedTables = layout.concatenatedTables
+        self.pageShift = UInt8(configuration.granule.shift)
+        self.blockLevels = UInt8((1..<layout.geometry.levelCount).reduce(0) {
+            layout.geometry[$1].allowsLeaf ? $0 | 1 << $1 : $0 })
+        self.usesHighOutputBits = configuration.outputAddressBits > 48
     }
 
     /// Creates the format from its parameters (see ``Configuration``).

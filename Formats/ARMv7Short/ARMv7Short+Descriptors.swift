@@ -5,7 +5,7 @@ extension ARMv7Short {
     /// (bit 18; bit 0 is PXN on implementations with it, so 0b11 still translates).
     /// L2 (level 0): 0b00 fault, 0b01 large page, 0b1x small page (bit 0 is XN).
     /// Large pages and supersections decode as contiguous leaves with their base address.
-    @inlinable
+    @inlinable @inline(__always)
     public func decode(_ descriptor: UInt32, level: Int) -> DecodedEntry {
         typealias Bits = ShortDescriptorBits
         let type = descriptor & Bits.typeMask
@@ -27,7 +27,7 @@ extension ARMv7Short {
 
     /// An L1 page-table descriptor: the L2 table's address (1 KiB aligned), domain 0, PXN
     /// clear, NS when the table is non-secure.
-    @inlinable
+    @inlinable @inline(__always)
     public func tableDescriptor(address: PhysicalAddress, level: Int) -> UInt32 {
         UInt32(truncatingIfNeeded: address) & ShortDescriptorBits.tableAddress
             | (configuration.nonSecure ? ShortDescriptorBits.tableNonSecure : 0)
@@ -35,15 +35,19 @@ extension ARMv7Short {
     }
 
     /// A small or large page at L2, a section or supersection at L1.
-    @inlinable
+    @inlinable @inline(__always)
     public func leafTemplate(_ attributes: EncodedAttributes, level: Int, contiguous: Bool) -> UInt32 {
         if level == 0 { return contiguous ? attributes.largePage : attributes.smallPage }
         return contiguous ? attributes.section | ShortDescriptorBits.supersection : attributes.section
     }
 
+    /// Small pages (bits 31:12) and sections (bits 31:20) hold their address in place.
+    @inlinable @inline(__always)
+    public func linearLeafStride(level: Int) -> UInt32? { level == 0 ? 1 << 12 : 1 << 20 }
+
     /// Adds the output address, masked to the leaf's base: every member of a large page or
     /// supersection stores the base of the whole group.
-    @inlinable
+    @inlinable @inline(__always)
     public func leafDescriptor(template: UInt32, outputAddress: PhysicalAddress, level: Int) -> UInt32 {
         typealias Bits = ShortDescriptorBits
         let address = UInt32(truncatingIfNeeded: outputAddress)

@@ -75,12 +75,12 @@ public struct GPULPAE: PageTableFormat {
     /// repeat mappings share fully covered tables.
     public var allowsSharedTables: Bool { true }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func decode(_ descriptor: UInt64, level: Int) -> DecodedEntry {
         lpae.decode(descriptor, level: level)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func tableDescriptor(address: PhysicalAddress, level: Int) -> UInt64 {
         lpae.tableDescriptor(address: address, level: level)
     }
@@ -90,12 +90,15 @@ public struct GPULPAE: PageTableFormat {
         try lpae.encode(attributes)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func leafTemplate(_ attributes: EncodedAttributes, level: Int, contiguous: Bool) -> UInt64 {
         lpae.leafTemplate(attributes, level: level, contiguous: contiguous)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
+    public func linearLeafStride(level: Int) -> UInt64? { lpae.linearLeafStride(level: level) }
+
+    @inlinable @inline(__always)
     public func leafDescriptor(template: UInt64, outputAddress: PhysicalAddress, level: Int) -> UInt64 {
         lpae.leafDescriptor(template: template, outputAddress: outputAddress, level: level)
     }

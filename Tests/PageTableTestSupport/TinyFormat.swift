@@ -74,6 +74,8 @@ public struct TinyFormat: PageTableFormat {
         return template | UInt32(truncatingIfNeeded: address)
     }
 
+    public func linearLeafStride(level: Int) -> UInt32? { UInt32(1) << UInt32(geometry[level].itemShift) }
+
     public func attributes(ofLeaf descriptor: UInt32, level: Int) -> MapAttributes {
         func bit(_ n: Int) -> Bool { descriptor & (1 << UInt32(n + 2)) != 0 }
         var access: MapAttributes.Access = []

@@ -55,6 +55,11 @@ public protocol PageTableFormat: Sendable {
     /// every member mask it themselves.
     func leafDescriptor(template: Descriptor, outputAddress: PhysicalAddress, level: Int) -> Descriptor
 
+    /// If single (non-contiguous) leaves at `level` are linear in their output address -- the
+    /// descriptor for `address + itemSize` is the one for `address` plus a constant -- that
+    /// constant, so the walker writes runs by adding it. `nil` (the default) when not.
+    func linearLeafStride(level: Int) -> Descriptor?
+
     /// The format-neutral attributes a leaf descriptor expresses (the inverse of ``encode(_:)``
     /// followed by ``leafTemplate(_:level:contiguous:)``).
     func attributes(ofLeaf descriptor: Descriptor, level: Int) -> MapAttributes
@@ -85,6 +90,9 @@ extension PageTableFormat {
 
     /// Default: no shared tables.
     public var allowsSharedTables: Bool { false }
+
+    /// Default: not promised; every leaf is built with ``leafDescriptor(template:outputAddress:level:)``.
+    @inlinable public func linearLeafStride(level: Int) -> Descriptor? { nil }
 
     /// Default: `level N` in the walker's numbering (0 = leaf-most).
     public func levelName(_ level: Int) -> String { "level \(level)" }

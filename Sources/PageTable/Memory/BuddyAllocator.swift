@@ -15,8 +15,11 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
     public private(set) var liveBytes = 0
 
     private static let minimumShift = 6
-    /// freeBlocks[shift] holds the sorted addresses of free blocks of 1 << shift bytes.
-    private var freeBlocks: [[PhysicalAddress]] = Array(repeating: [], count: 64)
+    /// freeBlocks[shift] holds the addresses of free blocks of 1 << shift bytes, highest first,
+    /// so the lowest is taken from the end.
+    @exclusivity(unchecked) private var freeBlocks: [[PhysicalAddress]] = Array(repeating: [], count: 64)
+    /// Bit n set: freeBlocks[n] is not empty.
+    @exclusivity(unchecked) private var nonEmpty: UInt64 = 0
 
     /// Manages `base ..< base + size`.
     public init(base: PhysicalAddress, size: Int) {
@@ -29,7 +32,7 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
         while address < end, end - address >= granule {
             var shift = address == 0 ? 62 : min(address.trailingZeroBitCount, 62)
             while end - address < 1 << UInt64(shift) { shift -= 1 }
-            freeBlocks[shift].append(address)
+            insert(address, shift: shift)
             address += 1 << UInt64(shift)
         }
     }
@@ -45,8 +48,11 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
         guard shift < 63 else { return nil }
         // The lowest free block of at least that size that ends within the limit.
         var chosen: (shift: Int, address: PhysicalAddress)?
-        for candidate in shift..<freeBlocks.count {
-            guard let lowest = freeBlocks[candidate].first else { continue }
+        var candidates = nonEmpty & ~((1 << UInt64(shift)) &- 1)
+        while candidates != 0 {
+            let candidate = candidates.trailingZeroBitCount
+            candidates &= candidates &- 1
+            let lowest = freeBlocks[candidate][freeBlocks[candidate].count - 1]
             if lowest &+ (1 << UInt64(shift)) &- 1 <= limit, chosen.map({ lowest < $0.address }) ?? true {
                 chosen = (candidate, lowest)
             }
@@ -54,7 +60,8 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
         guard let chosen else { return nil }
         let address = chosen.address
         var blockShift = chosen.shift
-        freeBlocks[blockShift].removeFirst()
+        freeBlocks[blockShift].removeLast()
+        if freeBlocks[blockShift].isEmpty { nonEmpty &= ~(1 << UInt64(blockShift)) }
         while blockShift > shift {  // Split, keeping the lower half.
             blockShift -= 1
             insert(address + (1 << UInt64(blockShift)), shift: blockShift)
@@ -74,6 +81,7 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
             let buddy = block ^ (1 << UInt64(shift))
             guard let position = position(of: buddy, shift: shift) else { break }
             freeBlocks[shift].remove(at: position)
+            if freeBlocks[shift].isEmpty { nonEmpty &= ~(1 << UInt64(shift)) }
             block = min(block, buddy)
             shift += 1
         }
@@ -90,21 +98,24 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
     }
 
     private func insert(_ address: PhysicalAddress, shift: Int) {
-        freeBlocks[shift].insert(address, at: lowerBound(address, shift: shift))
+        freeBlocks[shift].insert(address, at: insertionPoint(address, shift: shift))
+        nonEmpty |= 1 << UInt64(shift)
     }
 
     private func position(of address: PhysicalAddress, shift: Int) -> Int? {
-        let position = lowerBound(address, shift: shift)
+        let position = insertionPoint(address, shift: shift)
         return position < freeBlocks[shift].count && freeBlocks[shift][position] == address ? position : nil
     }
 
-    /// The first position in the sorted free list of `shift` whose address is not below `address`.
-    private func lowerBound(_ address: PhysicalAddress, shift: Int) -> Int {
+    /// The first position in the free list of `shift` (highest first) whose address is not
+    /// above `address`. Appending at the end, the common case when freeing, is found first.
+    private func insertionPoint(_ address: PhysicalAddress, shift: Int) -> Int {
         let list = freeBlocks[shift]
+        if let last = list.last, last > address { return list.count }
         var low = 0, high = list.count
         while low < high {
             let middle = (low + high) / 2
-            if list[middle] < address { low = middle + 1 } else { high = middle }
+            if list[middle] > address { low = middle + 1 } else { high = middle }
         }
         return low
     }

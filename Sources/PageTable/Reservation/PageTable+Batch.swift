@@ -27,10 +27,10 @@ extension PageTable {
             }
         }
         var byLevel: [[PhysicalAddress]] = Array(repeating: [], count: geometry.levelCount)
-        let bytesPerLevel = (0..<geometry.levelCount).map { geometry[$0].tableBytes }
+        let bytesPerLevel = (0..<geometry.levelCount).map { shapes[$0].tableBytes }
         let stock = PreparedTableStock(allocator: allocator, byLevel: [], bytesPerLevel: bytesPerLevel)
         for level in 0..<geometry.levelCount where estimate.tablesPerLevel[level] > 0 {
-            let shape = geometry[level]
+            let shape = shapes[level]
             let tables = allocator.allocate(count: estimate.tablesPerLevel[level], bytes: shape.tableBytes,
                                             alignment: shape.tableAlignment, limit: geometry.tableAddressLimit)
             byLevel[level] = tables ?? []
@@ -78,7 +78,7 @@ extension PageTable {
         }
         sync()
         for (level, tables) in preparedTables.byLevel.enumerated() {
-            for table in tables { allocator.free(table, bytes: geometry[level].tableBytes) }
+            for table in tables { allocator.free(table, bytes: shapes[level].tableBytes) }
         }
         preparedTables = PreparedTables()
         return outcomes

@@ -13,7 +13,7 @@ extension PageTable {
         // Leaves may be used only where both addresses align; with no output address given,
         // only pages of the smallest size.
         let placement = physicalAddress.map { LeafPlacement(offset: $0 &- iova, largestShift: .max) }
-            ?? LeafPlacement(offset: 0, largestShift: geometry[0].itemShift)
+            ?? LeafPlacement(offset: 0, largestShift: shapes[0].itemShift)
         countTables(in: root, level: geometry.topLevel, base: 0, range: iova..<end, placement: placement, into: &estimate)
         return estimate
     }
@@ -43,7 +43,7 @@ extension PageTable {
     private func countCopies(in table: PhysicalAddress, level: Int, base: VirtualAddress, range: Range<VirtualAddress>,
                              counts: inout ReferenceChanges, into estimate: inout TableEstimate) {
         guard level > 0 else { return }
-        let shape = geometry[level]
+        let shape = shapes[level]
         let first = shape.index(of: max(range.lowerBound, base))
         let last = shape.index(of: min(range.upperBound, base &+ (1 << UInt64(shape.tableSpanShift))) - 1)
         for index in first...last {
@@ -56,7 +56,7 @@ extension PageTable {
                     continue
                 }
                 estimate.tablesPerLevel[level - 1] += 1
-                estimate.bytes += geometry[level - 1].tableBytes
+                estimate.bytes += shapes[level - 1].tableBytes
                 counts.delta[child, default: 0] -= 1
                 forEachChild(of: child, level: level - 1) { counts.delta[$0, default: 0] += 1 }
             }
@@ -72,7 +72,7 @@ extension PageTable {
 
     private func forEachChild(of table: PhysicalAddress, level: Int, _ body: (PhysicalAddress) -> Void) {
         guard level > 0 else { return }
-        for index in 0..<geometry[level].itemCount {
+        for index in 0..<shapes[level].itemCount {
             if case .table(let child) = format.decode(items(table)[index], level: level) { body(child) }
         }
     }
@@ -95,8 +95,8 @@ extension PageTable {
     func countTables(in table: PhysicalAddress?, level: Int, base: VirtualAddress, range: Range<VirtualAddress>,
                        placement: LeafPlacement, into estimate: inout TableEstimate) {
         guard level > 0 else { return }  // Level 0 holds leaves only.
-        let shape = geometry[level]
-        let below = geometry[level - 1]
+        let shape = shapes[level]
+        let below = shapes[level - 1]
         let first = shape.index(of: max(range.lowerBound, base))
         let last = shape.index(of: min(range.upperBound, base &+ (1 << UInt64(shape.tableSpanShift))) - 1)
         var index = first

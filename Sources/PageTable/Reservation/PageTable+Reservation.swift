@@ -55,7 +55,7 @@ extension PageTable {
     private mutating func populate(_ table: PhysicalAddress, level: Int, base: VirtualAddress, range: Range<VirtualAddress>,
                                    pinned: inout [PhysicalAddress], spares: inout [[PhysicalAddress]]) -> PageTableError? {
         guard level > 0 else { return nil }
-        let shape = geometry[level]
+        let shape = shapes[level]
         let items = self.items(table)
         var changes = ChangedItems()
         defer { noteChanges(changes, in: table, level: level) }
@@ -73,11 +73,11 @@ extension PageTable {
                 var needed = TableEstimate(levels: geometry.levelCount)
                 needed.tablesPerLevel[level - 1] = 1
                 countTables(in: nil, level: level - 1, base: start, range: range,
-                            placement: LeafPlacement(offset: 0, largestShift: geometry[0].itemShift), into: &needed)
+                            placement: LeafPlacement(offset: 0, largestShift: shapes[0].itemShift), into: &needed)
                 for (below, count) in needed.tablesPerLevel.enumerated() {
                     for _ in 0..<count {
                         guard let spare = allocateTable(level: below, for: nil) else {
-                            return .outOfMemory(start, bytes: geometry[below].tableBytes)
+                            return .outOfMemory(start, bytes: shapes[below].tableBytes)
                         }
                         spares[below].append(spare)
                     }
@@ -87,7 +87,7 @@ extension PageTable {
                 child = existing
             case .empty:
                 guard let fresh = allocateTable(level: level - 1, for: nil) else {
-                    return .outOfMemory(start, bytes: geometry[level - 1].tableBytes)
+                    return .outOfMemory(start, bytes: shapes[level - 1].tableBytes)
                 }
                 var below: [PhysicalAddress] = []
                 if let error = populate(fresh, level: level - 1, base: start, range: range, pinned: &below, spares: &spares) {
@@ -97,7 +97,7 @@ extension PageTable {
                     return error
                 }
                 pinned += below
-                makeVisible(fresh, bytes: geometry[level - 1].tableBytes)
+                makeVisible(fresh, bytes: shapes[level - 1].tableBytes)
                 items[index] = format.tableDescriptor(address: fresh, level: level)
                 changes.add(index, count: 1)
                 reservations.pin(fresh)
@@ -124,7 +124,7 @@ extension PageTable {
     private mutating func prune(_ table: PhysicalAddress, level: Int, base: VirtualAddress, range: Range<VirtualAddress>,
                                 linked: Bool = true) {
         guard level > 0 else { return }
-        let shape = geometry[level]
+        let shape = shapes[level]
         let items = self.items(table)
         var changes = ChangedItems()
         defer { if linked { noteChanges(changes, in: table, level: level) } }

@@ -4,12 +4,12 @@ extension PageTable {
     /// points at. Returns `nil` if no table can be allocated.
     @usableFromInline
     mutating func copyOnWrite(_ table: PhysicalAddress, level: Int) -> PhysicalAddress? {
-        let bytes = geometry[level].tableBytes
+        let bytes = shapes[level].tableBytes
         guard let copy = allocateTable(level: level, for: nil) else { return nil }
         memory.pointer(to: copy).copyMemory(from: memory.pointer(to: table), byteCount: bytes)
         if level > 0 {
             let items = self.items(copy)
-            for index in 0..<geometry[level].itemCount {
+            for index in 0..<shapes[level].itemCount {
                 if case .table(let child) = format.decode(items[index], level: level) { shared.retain(child) }
             }
         }
@@ -35,10 +35,10 @@ extension PageTable {
     @usableFromInline
     mutating func release(_ table: PhysicalAddress, level: Int) {
         guard shared.release(table) == 0 else { return }
-        gather.unlinkedTables.append((table, geometry[level].tableBytes))
+        gather.unlinkedTables.append((table, shapes[level].tableBytes))
         guard level > 0 else { return }
         let items = self.items(table)
-        for index in 0..<geometry[level].itemCount {
+        for index in 0..<shapes[level].itemCount {
             if case .table(let child) = format.decode(items[index], level: level) { release(child, level: level - 1) }
         }
     }

@@ -27,7 +27,7 @@ extension PageTable {
         let shift = pageSize.trailingZeroBitCount
         guard pageSize.nonzeroBitCount == 1,
               let pageLevel = (0..<geometry.levelCount).first(where: {
-                  geometry[$0].allowsLeaf && geometry[$0].itemShift == shift }) else {
+                  shapes[$0].allowsLeaf && shapes[$0].itemShift == shift }) else {
             return RangeOutcome(bytes: 0, error: PageTableError(.misaligned, at: iova,
                                 "page size \(hex(pageSize)) is not a leaf size of \(format.name)"))
         }
@@ -55,7 +55,7 @@ extension PageTable {
     /// Repeats from `cursor` in the table at `table` (of `level`) until the range or the table ends.
     private mutating func repeatItems(in table: PhysicalAddress, level: Int, linked: Bool, cursor: inout UnmapCursor,
                                       chain: inout RepeatChain<Format.Descriptor>) -> PageTableError? {
-        let shape = geometry[level]
+        let shape = shapes[level]
         let items = self.items(table)
         var index = shape.index(of: cursor.address)
         var changes = ChangedItems()
@@ -86,21 +86,21 @@ extension PageTable {
                 let child: PhysicalAddress
                 if covers && format.allowsSharedTables {
                     guard let table = chainTable(level: level - 1, &chain) else {
-                        return .outOfMemory(start, bytes: geometry[level - 1].tableBytes)
+                        return .outOfMemory(start, bytes: shapes[level - 1].tableBytes)
                     }
                     child = table
                     shared.retain(child)
                     cursor.address += shape.itemSize
                 } else {
                     guard let fresh = allocateTable(level: level - 1, for: start) else {
-                        return .outOfMemory(start, bytes: geometry[level - 1].tableBytes)
+                        return .outOfMemory(start, bytes: shapes[level - 1].tableBytes)
                     }
                     let error = repeatItems(in: fresh, level: level - 1, linked: false, cursor: &cursor, chain: &chain)
                     guard cursor.address != start else {
                         freeTable(fresh, level: level - 1)
                         return error
                     }
-                    makeVisible(fresh, bytes: geometry[level - 1].tableBytes)
+                    makeVisible(fresh, bytes: shapes[level - 1].tableBytes)
                     child = fresh
                     if error != nil {
                         items[index] = format.tableDescriptor(address: child, level: level)
@@ -121,7 +121,7 @@ extension PageTable {
     /// or all point at the chain table one level down, built on first use.
     private mutating func chainTable(level: Int, _ chain: inout RepeatChain<Format.Descriptor>) -> PhysicalAddress? {
         if let table = chain.tables[level] { return table }
-        let shape = geometry[level]
+        let shape = shapes[level]
         let item: Format.Descriptor
         if level == chain.pageLevel {
             item = chain.leaf
@@ -149,7 +149,7 @@ extension PageTable {
             guard let table = chain.tables[level], shared.references[table] == 0 else { continue }
             shared.references[table] = nil
             if level != chain.pageLevel, let below = chain.tables[level - 1] {
-                _ = shared.release(below, geometry[level].itemCount)
+                _ = shared.release(below, shapes[level].itemCount)
                 if shared.references[below] == nil { shared.references[below] = 0 }
             }
             freeTable(table, level: level)

@@ -12,7 +12,7 @@ extension PageTable {
         let shift = pageSize.trailingZeroBitCount
         guard pageSize.nonzeroBitCount == 1, (iova | size) & (pageSize &- 1) == 0,
               let pageLevel = (0..<geometry.levelCount).first(where: {
-                  geometry[$0].allowsLeaf && geometry[$0].itemShift == shift }) else {
+                  shapes[$0].allowsLeaf && shapes[$0].itemShift == shift }) else {
             throw PageTableError(.misaligned, at: iova, "\(hex(iova)) + \(hex(size)) is not a repeat of \(hex(pageSize)) pages")
         }
         let range = iova..<(try checkInputRange(iova, size: size))
@@ -28,7 +28,7 @@ extension PageTable {
         if chainTop >= pageLevel {
             for level in pageLevel...chainTop {
                 estimate.tablesPerLevel[level] += 1
-                estimate.bytes += geometry[level].tableBytes
+                estimate.bytes += shapes[level].tableBytes
             }
         }
         return estimate
@@ -39,7 +39,7 @@ extension PageTable {
     private func countRepeat(in table: PhysicalAddress?, level: Int, base: VirtualAddress, range: Range<VirtualAddress>,
                              pageLevel: Int, chainTop: inout Int, into estimate: inout TableEstimate) {
         guard level > pageLevel else { return }
-        let shape = geometry[level]
+        let shape = shapes[level]
         let first = shape.index(of: max(range.lowerBound, base))
         let last = shape.index(of: min(range.upperBound, base &+ (1 << UInt64(shape.tableSpanShift))) - 1)
         for index in first...last {
@@ -58,7 +58,7 @@ extension PageTable {
                     chainTop = max(chainTop, level - 1)
                 } else {
                     estimate.tablesPerLevel[level - 1] += 1
-                    estimate.bytes += geometry[level - 1].tableBytes
+                    estimate.bytes += shapes[level - 1].tableBytes
                     countRepeat(in: nil, level: level - 1, base: start, range: range, pageLevel: pageLevel,
                                 chainTop: &chainTop, into: &estimate)
                 }

@@ -39,7 +39,7 @@ extension PageTable {
                             incoming: inout [PhysicalAddress: Int], complete: inout [PhysicalAddress: Bool],
                             problems: inout [String]) -> Bool {
         if let known = complete[address] { return known }
-        let shape = geometry[level]
+        let shape = shapes[level]
         let name = "\(format.levelName(level)) table \(hex(address))"
         if address & UInt64(shape.tableAlignment - 1) != 0 { problems.append("\(name) is misaligned") }
         if !memory.contains(address, bytes: shape.tableBytes) { problems.append("\(name) is outside table memory") }

@@ -93,7 +93,7 @@ extension PageTable {
     @inlinable
     mutating func mapItems(in table: PhysicalAddress, level: Int, linked: Bool, cursor: inout MapCursor,
                            attributes: Format.EncodedAttributes) -> PageTableError? {
-        let shape = geometry[level]
+        let shape = shapes[level]
         let items = self.items(table)
         let itemSize = shape.itemSize
         let itemMask = itemSize &- 1
@@ -166,13 +166,27 @@ extension PageTable {
     func writeLeafRun(_ items: TableItems<Format.Descriptor>, from start: Int, to end: Int, level: Int,
                       cursor: inout MapCursor, attributes: Format.EncodedAttributes) -> PageTableError? {
         let template = format.leafTemplate(attributes, level: level, contiguous: false)
-        let itemSize = geometry[level].itemSize
+        let itemSize = shapes[level].itemSize
         var output = cursor.output
         var index = start
         defer {
             let done = UInt64(truncatingIfNeeded: index &- start) &* itemSize
             cursor.address &+= done
             cursor.output &+= done
+        }
+        if let stride = format.linearLeafStride(level: level) {
+            // The common case: each descriptor is the previous one plus a constant.
+            var descriptor = format.leafDescriptor(template: template, outputAddress: output, level: level)
+            while index < end {
+                let existing = items[index]
+                if existing != 0, format.decode(existing, level: level) != .empty {
+                    return .alreadyMapped(cursor.address &+ UInt64(truncatingIfNeeded: index &- start) &* itemSize)
+                }
+                items[index] = descriptor
+                descriptor &+= stride
+                index &+= 1
+            }
+            return nil
         }
         while index < end {
             let existing = items[index]
@@ -190,7 +204,7 @@ extension PageTable {
     @inlinable
     func writeContiguousLeaf(_ items: TableItems<Format.Descriptor>, at start: Int, level: Int,
                              cursor: inout MapCursor, attributes: Format.EncodedAttributes) -> PageTableError? {
-        let shape = geometry[level]
+        let shape = shapes[level]
         let end = start &+ (1 &<< shape.contiguousLog2)
         for index in start..<end where items[index] != 0 {
             if format.decode(items[index], level: level) != .empty { return .alreadyMapped(cursor.address) }
@@ -226,7 +240,7 @@ extension PageTable {
         case .empty:
             let childLevel = level &- 1
             guard let child = allocateTable(level: childLevel, for: cursor.address) else {
-                return (false, .outOfMemory(cursor.address, bytes: geometry[childLevel].tableBytes))
+                return (false, .outOfMemory(cursor.address, bytes: shapes[childLevel].tableBytes))
             }
             let start = cursor.address
             let error = mapItems(in: child, level: childLevel, linked: false, cursor: &cursor, attributes: attributes)
@@ -239,7 +253,7 @@ extension PageTable {
                 }
                 return (false, error)
             }
-            makeVisible(child, bytes: geometry[childLevel].tableBytes)
+            makeVisible(child, bytes: shapes[childLevel].tableBytes)
             items[index] = format.tableDescriptor(address: child, level: level)
             return (true, error)
         }

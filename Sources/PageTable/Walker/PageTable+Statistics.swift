@@ -32,7 +32,7 @@ extension PageTable {
         statistics.tables = subtrees.count
         for (address, subtree) in subtrees {
             statistics.tablesPerLevel[subtree.level] += 1
-            statistics.tableBytes += geometry[subtree.level].tableBytes
+            statistics.tableBytes += shapes[subtree.level].tableBytes
             if shared.isShared(address) { statistics.sharedTables += 1 }
         }
         return statistics
@@ -47,7 +47,7 @@ extension PageTable {
 
     private func subtree(_ address: PhysicalAddress, level: Int, memo: inout [PhysicalAddress: Subtree]) -> Subtree {
         if let known = memo[address] { return known }
-        let shape = geometry[level]
+        let shape = shapes[level]
         var result = Subtree(level: level, leaves: Array(repeating: 0, count: geometry.levelCount), mappedBytes: 0)
         let table = items(address)
         for index in 0..<shape.itemCount {

@@ -24,7 +24,7 @@ extension PageTable {
         var table = root
         var level = geometry.topLevel
         while true {
-            let shape = geometry[level]
+            let shape = shapes[level]
             let descriptor = items(table)[shape.index(of: iova)]
             switch format.decode(descriptor, level: level) {
             case .empty:

@@ -31,7 +31,7 @@ extension PageTable {
     /// ends. Returns the error that stopped it; `cursor` then points at the first byte kept.
     @inlinable
     mutating func unmapItems(in table: PhysicalAddress, level: Int, cursor: inout UnmapCursor) -> PageTableError? {
-        let shape = geometry[level]
+        let shape = shapes[level]
         let items = self.items(table)
         let itemSize = shape.itemSize
         var index = shape.index(of: cursor.address)
@@ -41,6 +41,18 @@ extension PageTable {
             switch format.decode(items[index], level: level) {
             case .empty:
                 return .notMapped(cursor.address)
+            case .leaf(_, false) where cursor.address & (itemSize &- 1) == 0 && cursor.end &- cursor.address >= itemSize:
+                // A run of single leaves: clear them in one tight loop, note the run once.
+                let first = index
+                let start = cursor.address
+                let last = min(shape.itemCount, index &+ Int(truncatingIfNeeded: (cursor.end &- start) &>> UInt64(shape.itemShift)))
+                repeat {
+                    items[index] = 0
+                    index &+= 1
+                } while index < last && isSingleLeaf(items[index], level: level)
+                cursor.address = start &+ UInt64(truncatingIfNeeded: index &- first) &<< UInt64(shape.itemShift)
+                changes.add(first, count: index &- first)
+                gather.addLeaves(start, cursor.address, level: level)
             case .leaf(_, let contiguous):
                 let count = contiguous ? 1 &<< shape.contiguousLog2 : 1
                 let leafSize = itemSize &* UInt64(count)
@@ -70,15 +82,26 @@ extension PageTable {
                         continue
                     }
                     guard let copy = copyOnWrite(child, level: level &- 1) else {
-                        return .outOfMemory(start, bytes: geometry[level &- 1].tableBytes)
+                        return .outOfMemory(start, bytes: shapes[level &- 1].tableBytes)
                     }
                     items[index] = format.tableDescriptor(address: copy, level: level)
                     changes.add(index, count: 1)
                     gather.addWalks(itemStart, itemStart &+ itemSize, level: level)
                     child = copy
                 }
+                let pinned = reservations.isPinned(child)
+                // A private table the range covers whole, holding only leaves, is freed after the
+                // sync without clearing it: nothing could read its items again before reuse.
+                if coversItem && !pinned && holdsOnlyLeaves(child, level: level &- 1) {
+                    gather.addLeaves(itemStart, itemStart &+ itemSize, level: level &- 1)
+                    unlinkTable(child, from: items, index: index, level: level, itemStart: itemStart)
+                    changes.add(index, count: 1)
+                    cursor.address = itemStart &+ itemSize
+                    index &+= 1
+                    continue
+                }
                 let error = unmapItems(in: child, level: level &- 1, cursor: &cursor)
-                if cursor.address != start, !reservations.isPinned(child),
+                if cursor.address != start, !pinned,
                    (coversItem && error == nil) || isEmptyTable(child, level: level &- 1) {
                     unlinkTable(child, from: items, index: index, level: level, itemStart: itemStart)
                     changes.add(index, count: 1)
@@ -88,6 +111,26 @@ extension PageTable {
             }
         }
         return nil
+    }
+}
+
+extension PageTable {
+    /// Whether `descriptor` is a leaf that is not part of a contiguous group.
+    @inlinable @inline(__always)
+    func isSingleLeaf(_ descriptor: Format.Descriptor, level: Int) -> Bool {
+        if case .leaf(_, false) = format.decode(descriptor, level: level) { return true }
+        return false
+    }
+
+    /// Whether every item of the table at `address` (of `level`) is a leaf, so an unmap
+    /// covering it removes it whole. Stops at the first item that is not.
+    @inlinable
+    func holdsOnlyLeaves(_ address: PhysicalAddress, level: Int) -> Bool {
+        let items = self.items(address)
+        for index in 0..<shapes[level].itemCount {
+            guard case .leaf = format.decode(items[index], level: level) else { return false }
+        }
+        return true
     }
 }
 

@@ -24,7 +24,7 @@ extension PageTable {
     func visitTable(_ address: PhysicalAddress, level: Int, base: VirtualAddress, range: Range<VirtualAddress>,
                     references: Int, expandingShared: Bool, seen: inout Set<PhysicalAddress>,
                     _ body: (TreeNode) throws -> Void) rethrows {
-        let shape = geometry[level]
+        let shape = shapes[level]
         let isRepeat = references > 1 && !seen.insert(address).inserted
         try body(.table(TableInfo(address: address, level: level, virtualAddress: base, bytes: shape.tableBytes,
                                   references: references, isRepeat: isRepeat)))

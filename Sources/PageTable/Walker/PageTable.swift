@@ -33,6 +33,8 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
     public let root: PhysicalAddress
 
     @usableFromInline let geometry: TableGeometry
+    /// The levels' shapes in a flat buffer: one load per field in the walker's loops.
+    @usableFromInline let shapes: UnsafeMutablePointer<LevelGeometry>
     /// Whether table writes must be cleaned to memory before the walker can see them.
     @usableFromInline let needsCacheMaintenance: Bool
     @usableFromInline var gather = InvalidationGather()
@@ -64,6 +66,8 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
                                  + "at or below \(hex(geometry.tableAddressLimit)), the highest address the format can point at")
         }
         self.root = root
+        shapes = .allocate(capacity: geometry.levelCount)
+        for level in 0..<geometry.levelCount { (shapes + level).initialize(to: geometry[level]) }
         counters.add(bytes: top.tableBytes)
         makeVisible(root, bytes: top.tableBytes)
     }
@@ -73,11 +77,12 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
         for table in pendingFrees() { allocator.free(table.address, bytes: table.bytes) }
         for reservation in reservations.reservations {
             for (level, spares) in reservation.spares.enumerated() {
-                for spare in spares { allocator.free(spare, bytes: geometry[level].tableBytes) }
+                for spare in spares { allocator.free(spare, bytes: shapes[level].tableBytes) }
             }
         }
         var references = shared.references
         freeSubtree(root, level: geometry.topLevel, references: &references)
+        shapes.deallocate()
     }
 
     /// Live tables, including the top table and tables unlinked but not yet freed.
@@ -123,7 +128,7 @@ extension PageTable {
     /// tables, the allocator.
     @inlinable
     mutating func allocateTable(level: Int, for address: VirtualAddress?) -> PhysicalAddress? {
-        let shape = geometry[level]
+        let shape = shapes[level]
         if reservations.spareCount > 0, let address, let spare = reservations.takeSpare(level: level, for: address) {
             memory.pointer(to: spare).initializeMemory(as: UInt8.self, repeating: 0, count: shape.tableBytes)
             return spare
@@ -144,7 +149,7 @@ extension PageTable {
     @usableFromInline
     func holdsNoLeaves(_ address: PhysicalAddress, level: Int) -> Bool {
         let table = items(address)
-        for index in 0..<geometry[level].itemCount where table[index] != 0 {
+        for index in 0..<shapes[level].itemCount where table[index] != 0 {
             switch format.decode(table[index], level: level) {
             case .empty: continue
             case .leaf: return false
@@ -178,8 +183,8 @@ extension PageTable {
                               level: Int, itemStart: VirtualAddress) {
         parent[index] = 0
         if !shared.isEmpty { shared.references[child] = nil }  // Its only reference.
-        gather.addWalks(itemStart, itemStart &+ geometry[level].itemSize, level: level)
-        gather.unlinkedTables.append((child, geometry[level &- 1].tableBytes))
+        gather.addWalks(itemStart, itemStart &+ shapes[level].itemSize, level: level)
+        gather.unlinkedTables.append((child, shapes[level &- 1].tableBytes))
     }
 
     /// Frees a table the hardware never saw (it was never linked). While a prepared batch
@@ -187,11 +192,11 @@ extension PageTable {
     @inlinable
     mutating func freeTable(_ address: PhysicalAddress, level: Int) {
         if preparedTables.isEmpty {
-            allocator.free(address, bytes: geometry[level].tableBytes)
+            allocator.free(address, bytes: shapes[level].tableBytes)
         } else {
             preparedTables.byLevel[level].append(address)
         }
-        counters.remove(bytes: geometry[level].tableBytes)
+        counters.remove(bytes: shapes[level].tableBytes)
     }
 
     /// Cleans `bytes` of table memory at `address` so the walker sees them (non-coherent
@@ -215,7 +220,7 @@ extension PageTable {
     @inlinable
     func isEmptyTable(_ address: PhysicalAddress, level: Int) -> Bool {
         let table = items(address)
-        for index in 0..<geometry[level].itemCount {
+        for index in 0..<shapes[level].itemCount {
             if table[index] != 0, format.decode(table[index], level: level) != .empty { return false }
         }
         return true
@@ -256,7 +261,7 @@ extension PageTable {
     func freeSubtree(_ address: PhysicalAddress, level: Int, references: inout [PhysicalAddress: Int]) {
         if level > 0 {
             let table = items(address)
-            for index in 0..<geometry[level].itemCount {
+            for index in 0..<shapes[level].itemCount {
                 guard case .table(let child) = format.decode(table[index], level: level) else { continue }
                 if let count = references[child], count > 1 {
                     references[child] = count - 1
@@ -266,6 +271,6 @@ extension PageTable {
                 }
             }
         }
-        allocator.free(address, bytes: geometry[level].tableBytes)
+        allocator.free(address, bytes: shapes[level].tableBytes)
     }
 }
