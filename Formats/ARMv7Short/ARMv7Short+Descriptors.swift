@@ -41,6 +41,12 @@ extension ARMv7Short {
         return contiguous ? attributes.section | ShortDescriptorBits.supersection : attributes.section
     }
 
+    /// Small pages are type `0b1x` at L2; sections `0b1x` with bit 18 (supersection) clear at L1.
+    @inlinable @inline(__always)
+    public func singleLeafPattern(level: Int) -> (mask: UInt32, value: UInt32)? {
+        level == 0 ? (0b10, 0b10) : (0b10 | ShortDescriptorBits.supersection, 0b10)
+    }
+
     /// Small pages (bits 31:12) and sections (bits 31:20) hold their address in place.
     @inlinable @inline(__always)
     public func linearLeafStride(level: Int) -> UInt32? { level == 0 ? 1 << 12 : 1 << 20 }

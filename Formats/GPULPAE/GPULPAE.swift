@@ -99,6 +99,9 @@ public struct GPULPAE: PageTableFormat {
     public func linearLeafStride(level: Int) -> UInt64? { lpae.linearLeafStride(level: level) }
 
     @inlinable @inline(__always)
+    public func singleLeafPattern(level: Int) -> (mask: UInt64, value: UInt64)? { lpae.singleLeafPattern(level: level) }
+
+    @inlinable @inline(__always)
     public func leafDescriptor(template: UInt64, outputAddress: PhysicalAddress, level: Int) -> UInt64 {
         lpae.leafDescriptor(template: template, outputAddress: outputAddress, level: level)
     }

@@ -15,6 +15,15 @@ import Testing
         let encoded = try format.encode(MapAttributes(access: [.read, .write]))
         for level in 0..<geometry.levelCount {
             #expect(format.decode(0, level: level) == .empty, "\(name) level \(level): zero must be empty")
+            if let pattern = format.singleLeafPattern(level: level) {
+                for _ in 0..<512 {
+                    let descriptor = Format.Descriptor(truncatingIfNeeded: random.next())
+                    var isSingleLeaf = false
+                    if case .leaf(_, false) = format.decode(descriptor, level: level) { isSingleLeaf = true }
+                    #expect((descriptor & pattern.mask == pattern.value) == isSingleLeaf,
+                            "\(name) level \(level): the pattern disagrees with decode on \(hex(UInt64(descriptor)))")
+                }
+            }
             guard geometry[level].allowsLeaf else { continue }
             let size = geometry[level].itemSize
             let template = format.leafTemplate(encoded, level: level, contiguous: false)

@@ -76,6 +76,10 @@ public struct TinyFormat: PageTableFormat {
 
     public func linearLeafStride(level: Int) -> UInt32? { UInt32(1) << UInt32(geometry[level].itemShift) }
 
+    public func singleLeafPattern(level: Int) -> (mask: UInt32, value: UInt32)? {
+        geometry[level].allowsLeaf ? (3, 1) : nil
+    }
+
     public func attributes(ofLeaf descriptor: UInt32, level: Int) -> MapAttributes {
         func bit(_ n: Int) -> Bool { descriptor & (1 << UInt32(n + 2)) != 0 }
         var access: MapAttributes.Access = []

@@ -60,6 +60,11 @@ public protocol PageTableFormat: Sendable {
     /// constant, so the walker writes runs by adding it. `nil` (the default) when not.
     func linearLeafStride(level: Int) -> Descriptor?
 
+    /// A bit pattern that identifies single (non-contiguous) leaves at `level`: a descriptor
+    /// is one exactly when `descriptor & mask == value`. Lets the walker check whole tables
+    /// with a mask compare instead of decoding each item. `nil` (the default) when there is none.
+    func singleLeafPattern(level: Int) -> (mask: Descriptor, value: Descriptor)?
+
     /// The format-neutral attributes a leaf descriptor expresses (the inverse of ``encode(_:)``
     /// followed by ``leafTemplate(_:level:contiguous:)``).
     func attributes(ofLeaf descriptor: Descriptor, level: Int) -> MapAttributes
@@ -93,6 +98,9 @@ extension PageTableFormat {
 
     /// Default: not promised; every leaf is built with ``leafDescriptor(template:outputAddress:level:)``.
     @inlinable public func linearLeafStride(level: Int) -> Descriptor? { nil }
+
+    /// Default: none; items are decoded one by one.
+    @inlinable public func singleLeafPattern(level: Int) -> (mask: Descriptor, value: Descriptor)? { nil }
 
     /// Default: `level N` in the walker's numbering (0 = leaf-most).
     public func levelName(_ level: Int) -> String { "level \(level)" }

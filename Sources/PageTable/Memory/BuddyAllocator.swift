@@ -1,18 +1,24 @@
 /// A deterministic buddy allocator over a physical address range: the default table allocator.
 ///
 /// Blocks are powers of two from 64 bytes up, naturally aligned by physical address, so any
-/// alignment up to the block size comes for free. It always hands out the lowest suitable
-/// address, which keeps images reproducible and honours `limit` whenever any block could.
-/// Bookkeeping lives outside the managed memory (the memory holds only tables).
+/// alignment up to the block size comes for free. Freed blocks go to a per-size cache first
+/// and are reused from there (most recent first, in constant time); only when a request cannot
+/// be served otherwise are cached blocks merged back with their buddies. Otherwise it hands out
+/// the lowest suitable address. Either way the choice is deterministic, which keeps images
+/// reproducible, and `limit` is honoured whenever any block could. Bookkeeping lives outside
+/// the managed memory (the memory holds only tables).
 public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
     /// First managed physical address.
     public let base: PhysicalAddress
     /// Managed bytes.
     public let size: Int
     /// Tables currently allocated.
-    public private(set) var liveBlocks = 0
+    @exclusivity(unchecked) public private(set) var liveBlocks = 0
     /// Bytes currently allocated (block sizes, including rounding up to a power of two).
-    public private(set) var liveBytes = 0
+    @exclusivity(unchecked) public private(set) var liveBytes = 0
+    /// Freed blocks not yet merged, by size (log2), most recent last.
+    @exclusivity(unchecked) private var cached: [[PhysicalAddress]] = Array(repeating: [], count: 64)
+    @exclusivity(unchecked) private var cachedCount = 0
 
     private static let minimumShift = 6
     /// freeBlocks[shift] holds the addresses of free blocks of 1 << shift bytes, highest first,
@@ -46,6 +52,21 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
         guard bytes > 0, alignment > 0 else { return nil }
         let shift = max(Self.shift(covering: bytes), Self.shift(covering: alignment), Self.minimumShift)
         guard shift < 63 else { return nil }
+        if let recent = cached[shift].last, recent &+ (1 << UInt64(shift)) &- 1 <= limit {
+            cached[shift].removeLast()
+            cachedCount -= 1
+            liveBlocks += 1
+            liveBytes += 1 << shift
+            return recent
+        }
+        if let address = allocateFromBuddies(shift: shift, limit: limit) { return address }
+        guard cachedCount > 0 else { return nil }
+        mergeCachedBlocks()
+        return allocateFromBuddies(shift: shift, limit: limit)
+    }
+
+    /// The lowest free block of `1 << shift` bytes (splitting a larger one) within `limit`.
+    private func allocateFromBuddies(shift: Int, limit: PhysicalAddress) -> PhysicalAddress? {
         // The lowest free block of at least that size that ends within the limit.
         var chosen: (shift: Int, address: PhysicalAddress)?
         var candidates = nonEmpty & ~((1 << UInt64(shift)) &- 1)
@@ -72,10 +93,26 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
     }
 
     public func free(_ address: PhysicalAddress, bytes: Int) {
-        var shift = max(Self.shift(covering: bytes), Self.minimumShift)
+        let shift = max(Self.shift(covering: bytes), Self.minimumShift)
         precondition(address >= base && address - base < UInt64(size), "freeing \(address) outside the allocator")
         liveBlocks -= 1
         liveBytes -= 1 << shift
+        cached[shift].append(address)
+        cachedCount += 1
+    }
+
+    /// Returns every cached block to the buddy lists, merging buddies.
+    private func mergeCachedBlocks() {
+        for shift in cached.indices where !cached[shift].isEmpty {
+            for block in cached[shift] { release(block, shift: shift) }
+            cached[shift].removeAll(keepingCapacity: true)
+        }
+        cachedCount = 0
+    }
+
+    /// Puts a free block back, merged with its buddy while that is free too.
+    private func release(_ address: PhysicalAddress, shift: Int) {
+        var shift = shift
         var block = address
         while shift < 62 {  // Merge with the buddy while it is free.
             let buddy = block ^ (1 << UInt64(shift))
@@ -90,7 +127,8 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
 
     /// Free bytes available (in blocks of any size).
     public var freeBytes: Int {
-        freeBlocks.enumerated().reduce(0) { $0 + $1.element.count << $1.offset }
+        (freeBlocks.enumerated().map { ($0.element.count, $0.offset) } + cached.enumerated().map { ($0.element.count, $0.offset) })
+            .reduce(0) { $0 + $1.0 << $1.1 }
     }
 
     private static func shift(covering bytes: Int) -> Int {

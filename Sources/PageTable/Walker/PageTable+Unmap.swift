@@ -127,7 +127,14 @@ extension PageTable {
     @inlinable
     func holdsOnlyLeaves(_ address: PhysicalAddress, level: Int) -> Bool {
         let items = self.items(address)
-        for index in 0..<shapes[level].itemCount {
+        let count = shapes[level].itemCount
+        if let pattern = format.singleLeafPattern(level: level) {
+            // A mask compare over the whole table, without an early exit: it vectorises.
+            var misses: Format.Descriptor = 0
+            for index in 0..<count { misses |= (items[index] & pattern.mask) ^ pattern.value }
+            if misses == 0 { return true }
+        }
+        for index in 0..<count {
             guard case .leaf = format.decode(items[index], level: level) else { return false }
         }
         return true
