@@ -15,6 +15,8 @@ public struct LevelGeometry: Hashable, Sendable {
     /// log2 of the number of identical-attribute items that form one contiguous leaf
     /// (ARMv7 large pages and supersections: 4, i.e. 16 items), or 0 for none.
     public var contiguousLog2: Int
+    /// `itemCount - 1`, kept so walks mask instead of recomputing it.
+    @usableFromInline var indexMask: UInt64
 
     /// Creates the geometry of one level.
     public init(itemShift: Int, indexBits: Int, tableBytes: Int, tableAlignment: Int,
@@ -25,6 +27,7 @@ public struct LevelGeometry: Hashable, Sendable {
         self.tableAlignment = tableAlignment
         self.allowsLeaf = allowsLeaf
         self.contiguousLog2 = contiguousLog2
+        self.indexMask = (1 << UInt64(indexBits)) - 1
     }
 
     /// Items in one table of this level.
@@ -39,7 +42,7 @@ public struct LevelGeometry: Hashable, Sendable {
     /// The index of the item covering `address` in a table of this level.
     @inlinable
     public func index(of address: VirtualAddress) -> Int {
-        Int(truncatingIfNeeded: (address &>> UInt64(itemShift)) & (UInt64(itemCount) &- 1))
+        Int(truncatingIfNeeded: (address &>> UInt64(truncatingIfNeeded: itemShift)) & indexMask)
     }
 
     /// Leaf sizes this level offers, largest first, as log2 of the input-address span.

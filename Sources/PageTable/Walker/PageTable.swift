@@ -245,7 +245,9 @@ extension PageTable {
         if gather.walkStart < gather.walkEnd {
             invalidator.invalidateWalks(in: gather.walkStart..<gather.walkEnd, levels: gather.walkLevels)
         }
-        for table in gather.unlinkedTables {
+        // Freed last-to-first, so allocators that reuse the most recent block first hand the
+        // tables back in ascending order.
+        for table in gather.unlinkedTables.reversed() {
             allocator.free(table.address, bytes: table.bytes)
             counters.remove(bytes: table.bytes)
         }
