@@ -51,7 +51,7 @@ extension ARMLPAE {
     /// Places an output address in descriptor bits (PA[51:48] in bits 15:12 for 52-bit output).
     @inlinable @inline(__always)
     func packed(_ address: PhysicalAddress) -> UInt64 {
-        guard usesHighOutputBits else { return address }
+        guard _slowPath(usesHighOutputBits) else { return address }
         return (address & 0x0000_FFFF_FFFF_0000) | ((address >> 48) & 0xF) << 12
     }
 
@@ -59,7 +59,7 @@ extension ARMLPAE {
     @inlinable @inline(__always)
     func outputAddress(of descriptor: UInt64, alignmentShift: Int) -> PhysicalAddress {
         let low = descriptor & 0x0000_FFFF_FFFF_F000 & ~((1 &<< UInt64(alignmentShift)) &- 1)
-        guard usesHighOutputBits else { return low }
+        guard _slowPath(usesHighOutputBits) else { return low }
         return low | ((descriptor >> 12) & 0xF) << 48
     }
 }

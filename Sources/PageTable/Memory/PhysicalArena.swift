@@ -10,6 +10,8 @@ public final class PhysicalArena: TableMemory, @unchecked Sendable {
     /// Size in bytes.
     public let size: Int
     @usableFromInline let host: UnsafeMutableRawPointer
+    /// `host - base`, so a physical address becomes a host address with one add.
+    @usableFromInline let bias: UInt
     /// Called with each range the walker cleans, when the arena stands for memory that the
     /// hardware walker reads without snooping CPU caches.
     private let cacheMaintenance: (@Sendable (PhysicalAddress, Int) -> Void)?
@@ -28,6 +30,7 @@ public final class PhysicalArena: TableMemory, @unchecked Sendable {
         self.base = base
         self.size = size
         self.host = host
+        self.bias = UInt(bitPattern: host) &- UInt(truncatingIfNeeded: base)
         self.cacheMaintenance = cacheMaintenance
     }
 
@@ -38,7 +41,7 @@ public final class PhysicalArena: TableMemory, @unchecked Sendable {
 
     @inlinable
     public func pointer(to address: PhysicalAddress) -> UnsafeMutableRawPointer {
-        host + Int(truncatingIfNeeded: address &- base)
+        UnsafeMutableRawPointer(bitPattern: UInt(truncatingIfNeeded: address) &+ bias).unsafelyUnwrapped
     }
 
     public func contains(_ address: PhysicalAddress, bytes: Int) -> Bool {
