@@ -74,7 +74,7 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
 
     deinit {
         invalidator.invalidateAll()
-        for table in pendingFrees() { allocator.free(table.address, bytes: table.bytes) }
+        for table in gather.unlinkedTables { allocator.free(table.address, bytes: table.bytes) }
         for reservation in reservations.reservations {
             for (level, spares) in reservation.spares.enumerated() {
                 for spare in spares { allocator.free(spare, bytes: shapes[level].tableBytes) }
@@ -253,9 +253,6 @@ extension PageTable {
         }
         gather = InvalidationGather()
     }
-
-    @usableFromInline
-    func pendingFrees() -> [(address: PhysicalAddress, bytes: Int)] { gather.unlinkedTables }
 
     /// Frees a table and everything below it that nothing else points at (teardown only: no
     /// invalidation per table). `references` counts down the entries left to shared tables.
