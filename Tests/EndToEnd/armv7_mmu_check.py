@@ -28,26 +28,30 @@ under test. Only dependency: `unicorn` (pip).
 Exit status 0 when everything agrees, 1 on any mismatch. The last line is
 `armv7-mmu-check: N passed, M failed`.
 """
-import argparse
-import json
 import os
 import pickle
 import random
 import shutil
 import struct
-import subprocess
 import sys
 import tempfile
 import time
 
 try:
     from unicorn import Uc, UcError, UC_ARCH_ARM, UC_MODE_ARM, UC_HOOK_INTR
-    from unicorn.unicorn_const import UC_ERR_FETCH_UNMAPPED
     from unicorn import arm_const as A32
 except ImportError:  # pragma: no cover
     sys.exit("armv7-mmu-check: the `unicorn` Python package is required (pip install unicorn)")
 
-K, M, G = 1 << 10, 1 << 20, 1 << 30
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_common import (  # noqa: E402  (shared with armv8_mmu_check.py)
+    K, M, Model, Results, arg_parser, at_batches, bits, block_cut, check_translate, choose_probes,
+    fetch_outcome, finish, fmt_num, ins, manifest_layout, map_image, pagetable_command, parse_hex,
+    parse_reply, pick_cut, probe_candidates, random_probe, read_export, run_cases, run_cli, script_text,
+    select_configs, translate_op)
+
+TOOL = "armv7-mmu-check"
+
 PAGE = 4 * K
 VA_LIMIT = PA_LIMIT = 1 << 32
 LEAF_SIZES = [64 * K, 1 * M, 16 * M]   # large page, section, supersection (4K pages always fit)
@@ -95,69 +99,17 @@ CONFIGS = [
 ]
 
 
-def parse_hex(v):
-    if isinstance(v, int):
-        return v
-    v = v.strip().lower()
-    return int(v[2:] if v.startswith("0x") else v, 16)
-
-
-def fmt_num(rng, v):
-    """Render a number in one of the CLI's accepted spellings."""
-    choice = rng.random()
-    for suffix, unit in (("G", G), ("M", M), ("K", K)):
-        if v and v % unit == 0 and choice < 0.4:
-            return "%d%s" % (v // unit, suffix)
-    if choice < 0.6:
-        return "%d" % v
-    return "0x%x" % v
-
-
 def slots(va, size):
     """The 1M L1 slots [va, va+size) touches."""
     return range(va >> 20, ((va + size - 1) >> 20) + 1) if size > 0 else range(0)
 
 
 # ----------------------------------------------------------------------------
-# Interval model of what is mapped
+# Interval model of what is mapped (the Model itself: e2e_common)
 # ----------------------------------------------------------------------------
 class Record:
     def __init__(self, iova, pa, size, prot, certain=True):
         self.iova, self.pa, self.size, self.prot, self.certain = iova, pa, size, prot, certain
-
-
-class Model:
-    def __init__(self):
-        self.live = []  # (start, end, record), non-overlapping
-
-    def add(self, start, n, rec):
-        if n > 0:
-            self.live.append((start, start + n, rec))
-
-    def remove(self, start, n):
-        end = start + n
-        out = []
-        for s, e, r in self.live:
-            if e <= start or s >= end:
-                out.append((s, e, r))
-                continue
-            if s < start:
-                out.append((s, start, r))
-            if e > end:
-                out.append((end, e, r))
-        self.live = out
-
-    def lookup(self, va):
-        for s, e, r in self.live:
-            if s <= va < e:
-                return r
-        return None
-
-    def overlaps(self, start, end):
-        return any(s < end and start < e for s, e, _ in self.live)
-
-    def intervals(self):
-        return sorted(self.live, key=lambda t: t[0])
 
 
 # ----------------------------------------------------------------------------
@@ -283,8 +235,7 @@ class Case:
             self.holes.append((va, va + expect[1]))
 
     def add_translate(self, va, final):
-        self.ops.append({"op": "translate", "va": va, "final": final,
-                         "text": "translate %s" % ("0x%x" % va if self.rng.random() < 0.8 else "%d" % va)})
+        self.ops.append(translate_op(self.rng, va, final))
 
     def add_fail_alloc(self, arg):
         self.ops.append({"op": "fail-alloc", "text": "fail-alloc %s" % arg})
@@ -344,20 +295,6 @@ class Case:
             expect = ("all-or", expect[1])
         self.add_map(va, pa, size, self.prot(), expect, all_or_nothing)
 
-    def block_cut(self, rec, a, b):
-        """True if [a,b) might cut through a large page, section or supersection of `rec`."""
-        for bs in LEAF_SIZES:
-            if (rec.iova - rec.pa) % bs:
-                continue
-            x = (rec.iova + bs - 1) // bs * bs
-            while x + bs <= rec.iova + rec.size:
-                inside = a <= x and x + bs <= b
-                disjoint = b <= x or a >= x + bs
-                if not inside and not disjoint:
-                    return True
-                x += bs
-        return False
-
     def certain_live(self):
         return [t for t in self.model.live if t[2].certain]
 
@@ -395,7 +332,7 @@ class Case:
         (s1, e1, r1), (s2, e2, r2) = r.choice(pairs)
         a = s1 + r.randrange(0, (e1 - s1) // PAGE) * PAGE
         b = e2 - r.randrange(0, (e2 - s2) // PAGE) * PAGE
-        cut = self.block_cut(r1, a, b) or self.block_cut(r2, a, b)
+        cut = block_cut(r1, a, b, LEAF_SIZES) or block_cut(r2, a, b, LEAF_SIZES)
         self.add_unmap(a, b - a, ("ok-or", "partial-leaf") if cut else ("ok",))
         return True
 
@@ -407,21 +344,8 @@ class Case:
         if r.random() < 0.2 and self.gen_unmap_span():
             return
         s, e, rec = r.choice(live)
-        pages = (e - s) // PAGE
-        mode = r.choice(["whole", "prefix", "suffix", "middle"])
-        if mode == "whole" or pages == 1:
-            a, b = s, e
-        elif mode == "prefix":
-            a, b = s, s + r.randint(1, pages - 1) * PAGE
-        elif mode == "suffix":
-            a, b = s + r.randint(1, pages - 1) * PAGE, e
-        else:
-            lo = r.randint(0, pages - 1)
-            hi = r.randint(lo + 1, pages)
-            a, b = s + lo * PAGE, s + hi * PAGE
-        if (b - a) > 64 * PAGE and mode != "whole" and r.random() < 0.5:
-            b = a + r.randint(1, 8) * PAGE  # keep some small cuts inside large ranges
-        self.add_unmap(a, b - a, ("ok-or", "partial-leaf") if self.block_cut(rec, a, b) else ("ok",))
+        a, b = pick_cut(r, s, e, PAGE)
+        self.add_unmap(a, b - a, ("ok-or", "partial-leaf") if block_cut(rec, a, b, LEAF_SIZES) else ("ok",))
 
     def gen_error_op(self):
         r = self.rng
@@ -468,7 +392,7 @@ class Case:
             s, e, rec = r.choice(live)
             j = r.randint(1, max(1, min(4, (e - s) // PAGE)))
             m = r.randint(1, 3)
-            if not self.is_free(e, m * PAGE) or self.block_cut(rec, e - j * PAGE, e):
+            if not self.is_free(e, m * PAGE) or block_cut(rec, e - j * PAGE, e, LEAF_SIZES):
                 return
             self.add_unmap(e - j * PAGE, (j + m) * PAGE, ("exact", j * PAGE, "not-mapped"))
         else:
@@ -570,32 +494,14 @@ class Case:
                 self.add_translate(self.pick_probe(), final=False)
         for va in self.final_probes(max_probes):
             self.add_translate(va, final=True)
-        return "\n".join(op["text"] for op in self.ops) + "\n"
+        return script_text(self.ops)
 
     def pick_probe(self):
-        r = self.rng
-        if self.model.live and r.random() < 0.7:
-            s, e, _ = r.choice(self.model.live)
-            return r.randrange(s, e)
-        return r.randrange(0, VA_LIMIT)
+        return random_probe(self.rng, self.model, VA_LIMIT)
 
     def final_probes(self, max_probes):
-        r = self.rng
-        cand = []
-        for s, e, _ in self.model.intervals():
-            cand += [s, e - 1, r.randrange(s, e), (s + r.randrange(0, e - s)) & ~3]
-            cand += [e, s - 1]
-        for s, e in self.holes:
-            cand += [s, r.randrange(s, e), e - 1]
-        cand += [r.randrange(0, VA_LIMIT) for _ in range(8)]
-        seen, out = set(), []
-        for va in cand:
-            if 0 <= va < VA_LIMIT and va not in seen:
-                seen.add(va)
-                out.append(va)
-        if len(out) > max_probes:
-            out = r.sample(out, max_probes)
-        return out
+        cand = probe_candidates(self.rng, self.model, self.holes, VA_LIMIT, 4)
+        return choose_probes(self.rng, cand, VA_LIMIT, max_probes)
 
 
 # ----------------------------------------------------------------------------
@@ -846,10 +752,6 @@ def merge(segments):
 # ----------------------------------------------------------------------------
 # Unicorn (QEMU) MMU driver
 # ----------------------------------------------------------------------------
-def _ins(words):
-    return b"".join(w.to_bytes(4, "little") for w in words)
-
-
 # A32 encodings (ARM ARM A8.8): MCR/MRC/MRRC, ISB, MSR (banked and SPSR), ERET, MOVS PC, LR,
 # LDR/STR post-indexed, SUBS, BNE, MOV.
 def enc_mcr(opc1, rt, crn, crm, opc2, load=0):
@@ -895,8 +797,6 @@ CP15 = {"SCTLR": (0, 1, 0, 0), "SCR": (0, 1, 1, 0), "TTBR0": (0, 2, 0, 0), "TTBR
         "HVBAR": (4, 12, 0, 0)}
 MODE_SVC, MODE_MON, MODE_HYP, MODE_USR = 0x13, 0x16, 0x1A, 0x10
 MASK_AIF = 0x1C0
-EXCP_PREFETCH_ABORT = 3  # QEMU's exception number for a prefetch abort
-MAX_BATCH = 4096
 # SCTLR bits the harness clears before OR-ing in the exported value: M, A, C, I, V, WXN,
 # UWXN, EE, TRE, AFE, TE.
 SCTLR_CLEAR = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 12) | (1 << 13) | (1 << 19) | (1 << 20) | \
@@ -936,11 +836,7 @@ class UnicornMMU:
         uc = Uc(UC_ARCH_ARM, UC_MODE_ARM)
         uc.ctl_set_cpu_model(A32.UC_CPU_ARM_CORTEX_A15)
         self.uc = uc
-        mbase = base & ~0xFFF
-        msize = (base + len(memory) - mbase + 0xFFF) & ~0xFFF
-        uc.mem_map(mbase, msize)
-        uc.mem_write(base, bytes(memory))
-        uc.mem_map(self.region, region[1] - region[0])
+        map_image(uc, memory, base, region)
         self.intr = []
         uc.hook_add(UC_HOOK_INTR, self._on_intr)
 
@@ -969,10 +865,10 @@ class UnicornMMU:
         self.loop_end = self.loop_start + 4 * len(loop)
         # Execute probe: r0 target, r1 SPSR (SVC or User, Non-secure); ERET from Hyp.
         stub = [MSR_ELR_HYP_R0, enc_msr_spsr(1), ERET]
-        uc.mem_write(self.code, _ins(setup))
-        uc.mem_write(self.loop_start - 0x80, _ins(readback))
-        uc.mem_write(self.loop_start, _ins(loop))
-        uc.mem_write(self.exec_stub, _ins(stub))
+        uc.mem_write(self.code, ins(setup))
+        uc.mem_write(self.loop_start - 0x80, ins(readback))
+        uc.mem_write(self.loop_start, ins(loop))
+        uc.mem_write(self.exec_stub, ins(stub))
 
         uc.cpr_write(15, 0, 1, 1, 0, 0, False, 0)          # SCR = 0: Secure
         uc.reg_write(A32.UC_ARM_REG_CPSR, MASK_AIF | MODE_MON)
@@ -998,29 +894,18 @@ class UnicornMMU:
 
     def at(self, vas):
         """[(par_cpr, par_cpw, par_cur, par_cuw)] (64-bit PARs) for each VA."""
-        result = []
-        for i in range(0, len(vas), MAX_BATCH):
-            chunk = vas[i:i + MAX_BATCH]
-            self.uc.context_restore(self.ctx)
-            self.intr = []
-            self.uc.mem_write(self.inbuf, struct.pack("<%dI" % len(chunk), *chunk))
-            self.uc.reg_write(A32.UC_ARM_REG_R5, self.inbuf)
-            self.uc.reg_write(A32.UC_ARM_REG_R6, self.outbuf)
-            self.uc.reg_write(A32.UC_ARM_REG_R7, len(chunk))
-            self.uc.emu_start(self.loop_start, self.loop_end)
-            pc = self.uc.reg_read(A32.UC_ARM_REG_PC)
-            if pc != self.loop_end or self.intr:
-                raise RuntimeError("AT loop did not complete (pc=0x%x, exceptions=%r)" % (pc, self.intr))
-            raw = self.uc.mem_read(self.outbuf, 32 * len(chunk))
-            pars = struct.unpack("<%dQ" % (4 * len(chunk)), raw)
-            result += [tuple(pars[4 * j:4 * j + 4]) for j in range(len(chunk))]
-        return result
+        return at_batches(self, vas, self._restart, self.loop_start, "I",
+                          (A32.UC_ARM_REG_R5, A32.UC_ARM_REG_R6, A32.UC_ARM_REG_R7, A32.UC_ARM_REG_PC))
+
+    def _restart(self):
+        """Back to Hyp mode right after the setup."""
+        self.uc.context_restore(self.ctx)
+        self.intr = []
 
     def can_execute(self, va, pl):
         """True if an instruction fetch from `va` at PL1 (SVC) / PL0 (User) is permitted."""
         target = va & ~3
-        self.uc.context_restore(self.ctx)
-        self.intr = []
+        self._restart()
         self.uc.reg_write(A32.UC_ARM_REG_R0, target)
         self.uc.reg_write(A32.UC_ARM_REG_R1, MASK_AIF | (MODE_SVC if pl == 1 else MODE_USR))
         err = None
@@ -1028,10 +913,9 @@ class UnicornMMU:
             self.uc.emu_start(self.exec_stub, self.exec_stub + 0x100, count=4)
         except UcError as e:
             err = e
-        if err is not None and err.errno == UC_ERR_FETCH_UNMAPPED and not self.intr:
-            return True  # translated and permitted; the target PA has no backing memory
-        if any(n == EXCP_PREFETCH_ABORT and pc == target for n, pc in self.intr):
-            return False
+        outcome = fetch_outcome(err, self.intr, target)
+        if outcome is not None:
+            return outcome
         if err is None and not self.intr and self.uc.reg_read(A32.UC_ARM_REG_PC) != target:
             return True  # executed (the PA has backing memory)
         raise RuntimeError("unexpected outcome executing 0x%x at PL%d: err=%r exceptions=%r"
@@ -1168,52 +1052,9 @@ def expected_key(prot):
     return expected_perms(prot) + (expected_memattr(prot),)
 
 
-def bits(t):
-    return "".join("1" if x else "0" for x in t)
-
-
 # ----------------------------------------------------------------------------
 # Running one case
 # ----------------------------------------------------------------------------
-class Results:
-    def __init__(self, seed, verbose, quiet=False):
-        self.passed = 0
-        self.failed = 0
-        self.seed = seed
-        self.verbose = verbose
-        self.quiet = quiet
-        self.notes = []
-        self.sources = {}      # source -> count of failures (AT, fetch, walker, scan, reply, manifest)
-        self.messages = []
-        self.stats = {}
-
-    def ok(self):
-        self.passed += 1
-
-    def fail(self, case, what, address=None, expected=None, got=None, sources=("other",)):
-        self.failed += 1
-        for s in sources:
-            self.sources[s] = self.sources.get(s, 0) + 1
-        addr = "" if address is None else " address=0x%x" % address
-        msg = "MISMATCH seed=%d config=%s case=%d%s: %s" % (self.seed, case.cfg.name, case.index, addr, what)
-        if expected is not None or got is not None:
-            msg += "\n    expected: %s\n    got:      %s" % (expected, got)
-        self.messages.append(msg)
-        if not self.quiet:
-            print(msg)
-            sys.stdout.flush()
-
-
-def parse_reply(line, verb):
-    """'mapped 4096' / 'mapped 0 error already-mapped' -> (bytes, error or None)."""
-    words = line.split()
-    if not words or words[0] != verb or len(words) not in (2, 4) or not words[1].isdigit():
-        return None
-    if len(words) == 4 and words[2] != "error":
-        return None
-    return int(words[1]), (words[3] if len(words) == 4 else None)
-
-
 def reply_matches(expect, n, err, size):
     kind = expect[0]
     if kind == "ok":
@@ -1255,14 +1096,8 @@ def check_replies(case, lines, res):
         line = line.strip()
         if op["op"] == "translate":
             rec = model.lookup(op["va"])
-            want = "unmapped" if rec is None else "0x%x" % (rec.pa + op["va"] - rec.iova)
-            if op["final"]:
-                finals.append((op["va"], line))
-            if line != want:
-                res.fail(case, "`%s` answered %r, the script model says %r" % (op["text"], line, want),
-                         op["va"], want, line, sources=("reply",))
-            else:
-                res.ok()
+            check_translate(case, op, line, "unmapped" if rec is None else "0x%x" % (rec.pa + op["va"] - rec.iova),
+                            finals, res)
             continue
         if op["op"] == "fail-alloc":
             if line == "ok":
@@ -1292,23 +1127,12 @@ def check_replies(case, lines, res):
 def check_manifest(case, manifest, res):
     cfg = case.cfg
     problems = []
-    regs = {}
-    try:
-        base = parse_hex(manifest["memoryBase"])
-        size = int(manifest["memorySize"])
-        root = parse_hex(manifest["root"])
-        for k, v in manifest["registers"].items():
-            regs[k] = parse_hex(v)
-    except (KeyError, ValueError, TypeError, AttributeError) as e:
-        res.fail(case, "manifest.json is malformed: %r" % (e,), sources=("manifest",))
+    layout = manifest_layout(case, manifest, res, ["TTBR0", "TTBCR", "DACR", "PRRR", "NMRR", "SCTLR"])
+    if layout is None:
         return None
+    base, size, root, regs = layout
     if manifest.get("format") != "arm-v7s":
         problems.append("format=%r" % manifest.get("format"))
-    need = ["TTBR0", "TTBCR", "DACR", "PRRR", "NMRR", "SCTLR"]
-    missing = [k for k in need if k not in regs]
-    if missing:
-        res.fail(case, "manifest registers lack %s (have %s)" % (missing, sorted(regs)), sources=("manifest",))
-        return None
     want_base, want_size = cfg.arena()
     if (base, size) != (want_base, want_size):
         problems.append("memory 0x%x+0x%x, asked for 0x%x+0x%x" % (base, size, want_base, want_size))
@@ -1624,9 +1448,6 @@ class ScriptCase:
         self.cfg, self.ops, self.index = cfg, ops, 0
         self.rng = random.Random("%d:script" % seed)
 
-    def text(self):
-        return "\n".join(op["text"] for op in self.ops) + "\n"
-
     def add_probes(self, model, max_probes):
         r = self.rng
         cand = []
@@ -1640,14 +1461,7 @@ class ScriptCase:
             elif op["op"] == "translate":
                 cand.append(op["va"])
         cand += [r.randrange(0, VA_LIMIT) for _ in range(8)]
-        seen, out = set(), []
-        for va in cand:
-            if 0 <= va < VA_LIMIT and va not in seen:
-                seen.add(va)
-                out.append(va)
-        if len(out) > max_probes:
-            out = r.sample(out, max_probes)
-        for va in out:
+        for va in choose_probes(r, cand, VA_LIMIT, max_probes):
             self.ops.append({"op": "translate", "va": va, "final": True, "text": "translate 0x%x" % va})
 
 
@@ -1664,17 +1478,14 @@ def run_case(cfg, index, args, res, workdir, plant_kind=None):
         # final probes appended.
         case = ScriptCase(cfg, [dict(op) for op in args.script_ops], args.seed)
         with open(spath, "w") as f:
-            f.write(case.text())
-        first = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        if first.returncode != 0:
-            res.fail(case, "CLI exited with status %d: %s (command: %s)" % (
-                first.returncode, first.stderr.strip()[:400], " ".join(cmd)), sources=("reply",))
+            f.write(script_text(case.ops))
+        first, _ = run_cli(case, cmd, res)
+        if first is None:
             return False
-        quiet = Results(args.seed, False, quiet=True)
-        model0, _ = check_replies(case, [l for l in first.stdout.splitlines() if l.strip()], quiet)
+        model0, _ = check_replies(case, first, Results(args.seed, False, quiet=True))
         case.add_probes(model0, args.probes)
         avoid = [(op["pa"], op["pa"] + op["size"]) for op in case.ops if op["op"] in ("map", "map-all")]
-        script = case.text()
+        script = script_text(case.ops)
     else:
         region = pick_harness_region(memory_base, memory_size)
         forbidden = [(0, 16 * M), (memory_base, memory_base + memory_size), region]
@@ -1682,23 +1493,13 @@ def run_case(cfg, index, args, res, workdir, plant_kind=None):
         script = case.generate(n_ops=args.ops, max_probes=args.probes)
     with open(spath, "w") as f:
         f.write(script)
-    t0 = time.time()
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    t_cli = time.time() - t0
-    if proc.returncode != 0:
-        res.fail(case, "CLI exited with status %d: %s (command: %s)" % (
-            proc.returncode, proc.stderr.strip()[:400], " ".join(cmd)), sources=("reply",))
+    lines, t_cli = run_cli(case, cmd, res)
+    if lines is None:
         return False
-    lines = [l for l in proc.stdout.splitlines() if l.strip()]
     failed_before = res.failed
     model, finals = check_replies(case, lines, res)
-    try:
-        with open(os.path.join(export, "manifest.json")) as f:
-            manifest = json.load(f)
-        with open(os.path.join(export, "memory.bin"), "rb") as f:
-            memory = f.read()
-    except (OSError, ValueError) as e:
-        res.fail(case, "export unreadable: %r" % (e,), sources=("manifest",))
+    manifest, memory = read_export(case, export, res)
+    if manifest is None:
         return False
     m = check_manifest(case, manifest, res)
     if m is None:
@@ -1782,17 +1583,9 @@ def self_test(args, workdir):
 
 
 def main(argv=None):
-    here = os.path.dirname(os.path.abspath(__file__))
-    repo = os.path.dirname(os.path.dirname(here))
-    ap = argparse.ArgumentParser(description="Compare pagetable arm-v7s images with QEMU's ARMv7 MMU (unicorn).")
-    ap.add_argument("--pagetable", default=os.path.join(repo, ".build", "debug", "pagetable"),
-                    help="pagetable executable (default: <repo>/.build/debug/pagetable); a .py file runs with this Python")
-    ap.add_argument("--seed", type=int, default=None, help="random seed (default: time based, printed)")
-    ap.add_argument("--cases", type=int, default=4, help="random scripts per configuration (default 4)")
-    ap.add_argument("--ops", type=int, default=60, help="operations per script before the final probes (default 60)")
-    ap.add_argument("--probes", type=int, default=160, help="maximum final translate probes per script")
-    ap.add_argument("--config", action="append", help="run only these configurations (repeatable)")
-    ap.add_argument("--list-configs", action="store_true")
+    ap = arg_parser("Compare pagetable arm-v7s images with QEMU's ARMv7 MMU (unicorn).", cases=4, ops=60,
+                    ops_help="operations per script before the final probes (default 60)",
+                    probes_help="maximum final translate probes per script")
     ap.add_argument("--sweep", type=int, default=4096,
                     help="at most this many leaf ends per case also translated on unicorn (default 4096)")
     ap.add_argument("--no-exec", action="store_true", help="skip the instruction-fetch (execute permission) probes")
@@ -1813,14 +1606,7 @@ def main(argv=None):
         for c in CONFIGS:
             print("%-13s %s" % (c.name, c.describe()))
         return 0
-    configs = CONFIGS
-    if args.config:
-        unknown = set(args.config) - {c.name for c in CONFIGS}
-        if unknown:
-            ap.error("unknown configuration(s): %s (see --list-configs)" % ", ".join(sorted(unknown)))
-        configs = [c for c in CONFIGS if c.name in args.config]
-    if args.seed is None:
-        args.seed = int(time.time() * 1000) % 1000000007
+    configs = select_configs(ap, args, CONFIGS)
     args.script_ops = None
     if args.script:
         with open(args.script) as f:
@@ -1833,51 +1619,30 @@ def main(argv=None):
         args.cases = 1
         if args.self_test or args.plant:
             ap.error("--script cannot be combined with --self-test or --plant")
-    if not os.path.exists(args.pagetable):
-        print("armv7-mmu-check: pagetable executable not found at %s (build it first, or pass --pagetable)" % args.pagetable)
-        print("armv7-mmu-check: 0 passed, 1 failed")
+    args.pagetable_cmd = pagetable_command(TOOL, args.pagetable)
+    if args.pagetable_cmd is None:
         return 1
-    args.pagetable_cmd = [sys.executable, args.pagetable] if args.pagetable.endswith(".py") else [args.pagetable]
-    workdir = args.keep or tempfile.mkdtemp(prefix="armv7-mmu-check-")
+    workdir = args.keep or tempfile.mkdtemp(prefix=TOOL + "-")
     os.makedirs(workdir, exist_ok=True)
     t0 = time.time()
     if args.self_test:
-        print("armv7-mmu-check: self-test, seed %d, pagetable %s" % (args.seed, args.pagetable))
+        print("%s: self-test, seed %d, pagetable %s" % (TOOL, args.seed, args.pagetable))
         caught, missed = self_test(args, workdir)
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
-        print("armv7-mmu-check: seed %d, %.1fs" % (args.seed, time.time() - t0))
-        print("armv7-mmu-check: %d passed, %d failed" % (caught, missed))
-        return 0 if missed == 0 else 1
-    print("armv7-mmu-check: seed %d, %d configuration(s) x %d case(s), pagetable %s%s" % (
-        args.seed, len(configs), args.cases, args.pagetable, ", planting %s" % args.plant if args.plant else ""))
+        return finish(TOOL, args.seed, t0, caught, missed)
+    print("%s: seed %d, %d configuration(s) x %d case(s), pagetable %s%s" % (
+        TOOL, args.seed, len(configs), args.cases, args.pagetable, ", planting %s" % args.plant if args.plant else ""))
     sys.stdout.flush()
     res = Results(args.seed, args.verbose)
-    for cfg in configs:
-        for i in range(args.cases):
-            try:
-                run_case(cfg, i, args, res, workdir, plant_kind=args.plant)
-            except Exception as e:  # a harness or emulator problem is a failure too
-                res.failed += 1
-                print("MISMATCH seed=%d config=%s case=%d: harness error: %r" % (args.seed, cfg.name, i, e))
-                import traceback
-                traceback.print_exc()
-    if not args.keep:
-        try:
-            os.rmdir(workdir)  # only succeeds when every case passed and was removed
-        except OSError:
-            pass
-    for note in res.notes:
-        print("note: " + note)
+    run_cases(configs, args, res, workdir, lambda cfg, i: run_case(cfg, i, args, res, workdir, plant_kind=args.plant))
     s = res.stats
     if s:
-        print("armv7-mmu-check: leaves seen: %d small pages, %d large pages, %d sections, %d supersections; "
-              "%d L2 tables (%d empty)" % (s.get("small", 0), s.get("large", 0), s.get("section", 0),
+        print("%s: leaves seen: %d small pages, %d large pages, %d sections, %d supersections; "
+              "%d L2 tables (%d empty)" % (TOOL, s.get("small", 0), s.get("large", 0), s.get("section", 0),
                                            s.get("supersection", 0), s.get("l2-tables", 0),
                                            s.get("empty-l2-tables", 0)))
-    print("armv7-mmu-check: seed %d, %.1fs" % (args.seed, time.time() - t0))
-    print("armv7-mmu-check: %d passed, %d failed" % (res.passed, res.failed))
-    return 0 if res.failed == 0 else 1
+    return finish(TOOL, args.seed, t0, res.passed, res.failed)
 
 
 if __name__ == "__main__":

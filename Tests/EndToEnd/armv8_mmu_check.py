@@ -30,25 +30,29 @@ sources under test. Only dependency: `unicorn` (pip).
 Exit status 0 when everything agrees, 1 on any mismatch. The last line is
 `armv8-mmu-check: N passed, M failed`.
 """
-import argparse
-import json
 import os
 import random
 import shutil
 import struct
-import subprocess
 import sys
 import tempfile
 import time
 
 try:
     from unicorn import Uc, UcError, UC_ARCH_ARM64, UC_MODE_ARM, UC_HOOK_INTR
-    from unicorn.unicorn_const import UC_ERR_FETCH_UNMAPPED
     from unicorn import arm64_const as A64
 except ImportError:  # pragma: no cover
     sys.exit("armv8-mmu-check: the `unicorn` Python package is required (pip install unicorn)")
 
-K, M, G = 1 << 10, 1 << 20, 1 << 30
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_common import (  # noqa: E402  (shared with armv7_mmu_check.py)
+    K, M, G, T, Model, Results, arg_parser, at_batches, bits, block_cut, check_translate, choose_probes,
+    fetch_outcome, finish, fmt_num, ins, manifest_layout, map_image, pagetable_command, parse_hex,
+    parse_reply, pick_cut, probe_candidates, random_probe, read_export, run_cases, run_cli, script_text,
+    select_configs, translate_op)
+
+TOOL = "armv8-mmu-check"
+
 GRANULE_SHIFT = {"4k": 12, "16k": 14, "64k": 16}
 BLOCK_SIZES = {"4k": [2 * M, 1 * G], "16k": [32 * M], "64k": [512 * M]}
 PS_BITS = {0: 32, 1: 36, 2: 40, 3: 42, 4: 44, 5: 48, 6: 52}
@@ -127,31 +131,12 @@ CONFIGS = [
 ]
 
 
-def parse_hex(v):
-    if isinstance(v, int):
-        return v
-    v = v.strip().lower()
-    return int(v[2:] if v.startswith("0x") else v, 16)
-
-
-T = 1 << 40
 VALIDATION_ERRORS = ("misaligned", "out-of-range", "invalid-attributes")
 EXACT_ERRORS = ("already-mapped", "not-mapped") + VALIDATION_ERRORS
 
 
-def fmt_num(rng, v, tera=False):
-    """Render a number in one of the CLI's accepted spellings (`tera`: T too)."""
-    choice = rng.random()
-    for suffix, unit in ((("T", T),) if tera else ()) + (("G", G), ("M", M), ("K", K)):
-        if v and v % unit == 0 and choice < 0.4:
-            return "%d%s" % (v // unit, suffix)
-    if choice < 0.6 and v < (1 << 40):
-        return "%d" % v
-    return "0x%x" % v
-
-
 # ----------------------------------------------------------------------------
-# Interval model of what is mapped
+# Interval model of what is mapped (the Model itself: e2e_common)
 # ----------------------------------------------------------------------------
 class Record:
     """One map (page None: va -> pa + (va - iova)) or one repeat (page P: every
@@ -163,40 +148,6 @@ class Record:
         if self.page is None:
             return self.pa + va - self.iova
         return self.pa + (va - self.iova) % self.page
-
-
-class Model:
-    def __init__(self):
-        self.live = []  # (start, end, record), non-overlapping
-
-    def add(self, start, n, rec):
-        if n > 0:
-            self.live.append((start, start + n, rec))
-
-    def remove(self, start, n):
-        end = start + n
-        out = []
-        for s, e, r in self.live:
-            if e <= start or s >= end:
-                out.append((s, e, r))
-                continue
-            if s < start:
-                out.append((s, start, r))
-            if e > end:
-                out.append((end, e, r))
-        self.live = out
-
-    def lookup(self, va):
-        for s, e, r in self.live:
-            if s <= va < e:
-                return r
-        return None
-
-    def overlaps(self, start, end):
-        return any(s < end and start < e for s, e, _ in self.live)
-
-    def intervals(self):
-        return sorted(self.live, key=lambda t: t[0])
 
 
 # ----------------------------------------------------------------------------
@@ -311,8 +262,7 @@ class Case:
                 self.reserved.append((va, va + size))
 
     def add_translate(self, va, final):
-        self.ops.append({"op": "translate", "va": va, "final": final,
-                         "text": "translate %s" % ("0x%x" % va if self.rng.random() < 0.8 else "%d" % va)})
+        self.ops.append(translate_op(self.rng, va, final))
 
     def gen_map(self):
         r, cfg = self.rng, self.cfg
@@ -345,45 +295,18 @@ class Case:
                 return
         self.add_map(va, pa, size, self.prot(), "ok")
 
-    def block_cut(self, rec, a, b):
-        """True if [a,b) might cut through a block leaf of `rec` (given architecture rules)."""
-        for bs in self.cfg.blocks:
-            if (rec.iova - rec.pa) % bs:
-                continue
-            x = (rec.iova + bs - 1) & ~(bs - 1)
-            while x + bs <= rec.iova + rec.size:
-                inside = a <= x and x + bs <= b
-                disjoint = b <= x or a >= x + bs
-                if not inside and not disjoint:
-                    return True
-                x += bs
-        return False
-
     def gen_unmap(self):
         r, cfg = self.rng, self.cfg
         if not self.model.live:
             return
         s, e, rec = r.choice(self.model.live)
-        pages = (e - s) // cfg.page
-        mode = r.choice(["whole", "prefix", "suffix", "middle"])
-        if mode == "whole" or pages == 1:
-            a, b = s, e
-        elif mode == "prefix":
-            a, b = s, s + r.randint(1, pages - 1) * cfg.page
-        elif mode == "suffix":
-            a, b = s + r.randint(1, pages - 1) * cfg.page, e
-        else:
-            lo = r.randint(0, pages - 1)
-            hi = r.randint(lo + 1, pages)
-            a, b = s + lo * cfg.page, s + hi * cfg.page
-        if (b - a) > 64 * cfg.page and mode != "whole" and r.random() < 0.5:
-            b = a + r.randint(1, 8) * cfg.page  # keep some small cuts inside large ranges
+        a, b = pick_cut(r, s, e, cfg.page)
         if self.cfg.gpu:
             want = self.unmap_expect(a, b)
             if want is not None:
                 self.add_exact("unmap", a, b - a, want)
                 return
-        self.add_unmap(a, b - a, "ok-or-partial-leaf" if self.block_cut(rec, a, b) else "ok")
+        self.add_unmap(a, b - a, "ok-or-partial-leaf" if block_cut(rec, a, b, cfg.blocks) else "ok")
 
     def gen_error_op(self):
         r, cfg = self.rng, self.cfg
@@ -451,34 +374,17 @@ class Case:
         probes = self.final_probes(max_probes)
         for va in probes:
             self.add_translate(va, final=True)
-        return "\n".join(op["text"] for op in self.ops) + "\n"
+        return script_text(self.ops)
 
     def pick_probe(self):
-        r = self.rng
-        if self.model.live and r.random() < 0.7:
-            s, e, _ = r.choice(self.model.live)
-            return r.randrange(s, e)
-        return r.randrange(0, 1 << self.cfg.ias)
+        return random_probe(self.rng, self.model, 1 << self.cfg.ias)
 
     def final_probes(self, max_probes):
-        r, limit = self.rng, 1 << self.cfg.ias
-        cand = []
-        for s, e, _ in self.model.intervals():
-            cand += [s, e - 1, r.randrange(s, e), (s + r.randrange(0, e - s)) & ~7]
-            cand += [e, s - 1]
-        for s, e in self.holes:
-            cand += [s, r.randrange(s, e), e - 1]
-        cand += [r.randrange(0, limit) for _ in range(8)]
+        limit = 1 << self.cfg.ias
+        cand = probe_candidates(self.rng, self.model, self.holes, limit, 8)
         if self.cfg.gpu:
             cand += self.repeat_probes()
-        seen, out = set(), []
-        for va in cand:
-            if 0 <= va < limit and va not in seen:
-                seen.add(va)
-                out.append(va)
-        if len(out) > max_probes:
-            out = r.sample(out, max_probes)
-        return out
+        return choose_probes(self.rng, cand, limit, max_probes)
 
     # -- gpu-lpae: repeats, holes punched into them, maps into the holes -------
     # Every gpu op carries an exact expected answer (bytes, error) computed from
@@ -538,7 +444,7 @@ class Case:
                     return (p - a, "partial-leaf")
                 if end % rec.page:
                     return (end - end % rec.page - a, "partial-leaf")
-            elif self.block_cut(rec, p, end):
+            elif block_cut(rec, p, end, self.cfg.blocks):
                 return None
             p = end
             if p >= b:
@@ -764,7 +670,7 @@ class Case:
         # Twice the probes: the table edges of every repeat and the aliases of every hole.
         for va in self.final_probes(2 * max_probes):
             self.add_translate(va, final=True)
-        return "\n".join(op["text"] for op in self.ops) + "\n"
+        return script_text(self.ops)
 
     def repeat_probes(self):
         """Probe candidates where a repeat's tables change: page and table-span
@@ -922,10 +828,6 @@ class Walker:
 # ----------------------------------------------------------------------------
 # Unicorn (QEMU) MMU driver
 # ----------------------------------------------------------------------------
-def _ins(words):
-    return b"".join(w.to_bytes(4, "little") for w in words)
-
-
 # A64 encodings (Arm ARM C6): SYS/AT, MRS, ISB, ERET, LDR/STR post-index, SUBS, B.cond.
 def enc_at(op1, op2, rt):
     return 0xD5087800 | (op1 << 16) | (op2 << 5) | rt          # SYS #op1, C7, C8, #op2, Xt
@@ -963,8 +865,6 @@ REG = {
     "SCTLR_EL2": (3, 4, 1, 0, 0), "ID_AA64MMFR0_EL1": (3, 0, 0, 7, 0),
 }
 PSTATE_EL2H, SPSR_EL1H, SPSR_EL0T = 0x3C9, 0x3C5, 0x3C0  # DAIF masked
-EXCP_PREFETCH_ABORT = 3  # QEMU's exception number for an instruction abort
-MAX_BATCH = 4096
 
 
 class UnicornMMU:
@@ -977,11 +877,7 @@ class UnicornMMU:
         uc = Uc(UC_ARCH_ARM64, UC_MODE_ARM)
         uc.ctl_set_cpu_model(A64.UC_CPU_ARM64_A72)
         self.uc = uc
-        mbase = base & ~0xFFF
-        msize = (base + len(memory) - mbase + 0xFFF) & ~0xFFF
-        uc.mem_map(mbase, msize)
-        uc.mem_write(base, bytes(memory))
-        uc.mem_map(self.region, region[1] - region[0])
+        map_image(uc, memory, base, region)
         self.parange = PS_BITS[self.rd("ID_AA64MMFR0_EL1") & 0xF]
         self.pa_limit = 1 << self.parange  # larger output addresses give address-size faults
         self.narrowed = None
@@ -1012,7 +908,7 @@ class UnicornMMU:
         loop.append(enc_bne(-4 * len(loop)))
         self.loop_start = self.code + 16
         self.loop_end = self.loop_start + 4 * len(loop)
-        uc.mem_write(self.code, _ins([ERET, 0, 0, 0] + loop))
+        uc.mem_write(self.code, ins([ERET, 0, 0, 0] + loop))
 
         # Non-secure, EL2 present and AArch64; EL1 AArch64.
         self.wr("SCR_EL3", (1 << 0) | (3 << 4) | (1 << 8) | (1 << 10))
@@ -1060,22 +956,8 @@ class UnicornMMU:
 
     def at(self, vas):
         """Return [(par_e1r, par_e1w, par_e0r, par_e0w)] for each VA."""
-        result = []
-        for i in range(0, len(vas), MAX_BATCH):
-            chunk = vas[i:i + MAX_BATCH]
-            self._enter(self.loop_start, PSTATE_EL2H)
-            self.uc.mem_write(self.inbuf, struct.pack("<%dQ" % len(chunk), *chunk))
-            self.uc.reg_write(A64.UC_ARM64_REG_X5, self.inbuf)
-            self.uc.reg_write(A64.UC_ARM64_REG_X6, self.outbuf)
-            self.uc.reg_write(A64.UC_ARM64_REG_X7, len(chunk))
-            self.uc.emu_start(self.code, self.loop_end)
-            pc = self.uc.reg_read(A64.UC_ARM64_REG_PC)
-            if pc != self.loop_end or self.intr:
-                raise RuntimeError("AT loop did not complete (pc=0x%x, exceptions=%r)" % (pc, self.intr))
-            raw = self.uc.mem_read(self.outbuf, 32 * len(chunk))
-            pars = struct.unpack("<%dQ" % (4 * len(chunk)), raw)
-            result += [tuple(pars[4 * j:4 * j + 4]) for j in range(len(chunk))]
-        return result
+        return at_batches(self, vas, lambda: self._enter(self.loop_start, PSTATE_EL2H), self.code, "Q",
+                          (A64.UC_ARM64_REG_X5, A64.UC_ARM64_REG_X6, A64.UC_ARM64_REG_X7, A64.UC_ARM64_REG_PC))
 
     def can_execute(self, va, el):
         """True if an instruction fetch from `va` at EL1/EL0 is permitted."""
@@ -1086,10 +968,9 @@ class UnicornMMU:
             self.uc.emu_start(self.code, self.code + 0x800, count=2)
         except UcError as e:
             err = e
-        if err is not None and err.errno == UC_ERR_FETCH_UNMAPPED and not self.intr:
-            return True  # translated and permitted; the target PA has no backing memory
-        if any(n == EXCP_PREFETCH_ABORT and pc == target for n, pc in self.intr):
-            return False
+        outcome = fetch_outcome(err, self.intr, target)
+        if outcome is not None:
+            return outcome
         raise RuntimeError("unexpected outcome executing 0x%x at EL%d: err=%r exceptions=%r"
                            % (target, el, err, self.intr))
 
@@ -1147,38 +1028,6 @@ def expected_par_attr(stage, prot):
 # ----------------------------------------------------------------------------
 # Running one case
 # ----------------------------------------------------------------------------
-class Results:
-    def __init__(self, seed, verbose):
-        self.passed = 0
-        self.failed = 0
-        self.seed = seed
-        self.verbose = verbose
-        self.notes = []
-
-    def ok(self):
-        self.passed += 1
-
-    def fail(self, case, what, address=None, expected=None, got=None):
-        self.failed += 1
-        addr = "" if address is None else " address=0x%x" % address
-        print("MISMATCH seed=%d config=%s case=%d%s: %s" % (self.seed, case.cfg.name, case.index, addr, what))
-        if expected is not None or got is not None:
-            print("    expected: %s" % (expected,))
-            print("    got:      %s" % (got,))
-        sys.stdout.flush()
-
-
-def parse_reply(line):
-    """'mapped 4096' / 'mapped 0 error already-mapped' -> (bytes, error or None)."""
-    words = line.split()
-    if len(words) >= 2 and words[1].isdigit():
-        err = words[3] if len(words) >= 4 and words[2] == "error" else None
-        if len(words) not in (2, 4) or (len(words) == 4 and words[2] != "error"):
-            return None
-        return int(words[1]), err
-    return None
-
-
 def check_replies(case, lines, res):
     """Check answer lines against the model; returns the reply-driven model."""
     model = Model()
@@ -1191,17 +1040,11 @@ def check_replies(case, lines, res):
         line = line.strip()
         if op["op"] == "translate":
             rec = model.lookup(op["va"])
-            want = "unmapped" if rec is None else "0x%x" % rec.translate(op["va"])
-            if op["final"]:
-                finals.append((op["va"], line))
-            if line != want:
-                res.fail(case, "`%s` answered %r, the script model says %r" % (op["text"], line, want),
-                         op["va"], want, line)
-            else:
-                res.ok()
+            check_translate(case, op, line, "unmapped" if rec is None else "0x%x" % rec.translate(op["va"]),
+                            finals, res)
             continue
         verb = "unmapped" if op["op"] == "unmap" else "mapped"
-        parsed = parse_reply(line) if line.startswith(verb + " ") else None
+        parsed = parse_reply(line, verb) if line.startswith(verb + " ") else None
         if parsed is None:
             res.fail(case, "`%s` gave a malformed answer %r" % (op["text"], line))
             continue
@@ -1264,27 +1107,17 @@ def check_replies(case, lines, res):
 def check_manifest(case, manifest, res):
     cfg = case.cfg
     problems = []
-    regs = {}
-    try:
-        base = parse_hex(manifest["memoryBase"])
-        size = int(manifest["memorySize"])
-        root = parse_hex(manifest["root"])
-        for k, v in manifest["registers"].items():
-            regs[k] = parse_hex(v)
-    except (KeyError, ValueError, TypeError) as e:
-        res.fail(case, "manifest.json is malformed: %r" % (e,))
+    need = ["TTBR0", "TCR", "MAIR"] if cfg.stage == 1 else ["VTTBR", "VTCR"]
+    layout = manifest_layout(case, manifest, res, need)
+    if layout is None:
         return None
+    base, size, root, regs = layout
     if manifest.get("format") != cfg.format:
         problems.append("format=%r, want %r" % (manifest.get("format"), cfg.format))
     if cfg.gpu:  # gpu-lpae exports the arm-lpae-64 stage-1 4K keys too
         for key, want in (("granule", "4k"), ("stage", 1), ("ias", cfg.ias), ("oas", cfg.oas)):
             if manifest.get(key) != want:
                 problems.append("%s=%r, want %r" % (key, manifest.get(key), want))
-    need = ["TTBR0", "TCR", "MAIR"] if cfg.stage == 1 else ["VTTBR", "VTCR"]
-    missing = [k for k in need if k not in regs]
-    if missing:
-        res.fail(case, "manifest registers lack %s (have %s)" % (missing, sorted(regs)))
-        return None
     ps_want = {v: k for k, v in PS_BITS.items()}.get(cfg.oas)
     if cfg.stage == 1:
         tcr = regs["TCR"]
@@ -1404,10 +1237,6 @@ def compare_probe(case, va, cli, rec, walker, par4, execs, res):
         res.ok()
 
 
-def bits(t):
-    return "".join("1" if x else "0" for x in t)
-
-
 def pick_harness_region(base, size):
     for cand in (0x100000, 0x40000000, 0x1000000000):
         region = (cand, cand + 0x40000)
@@ -1428,23 +1257,13 @@ def run_case(cfg, index, args, res, workdir):
         f.write(script)
     export = os.path.join(cdir, "export")
     cmd = list(args.pagetable_cmd) + ["run"] + cfg.cli_args() + ["--export", export, spath]
-    t0 = time.time()
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    t_cli = time.time() - t0
-    if proc.returncode != 0:
-        res.fail(case, "CLI exited with status %d: %s (command: %s)" % (
-            proc.returncode, proc.stderr.strip()[:400], " ".join(cmd)))
+    lines, t_cli = run_cli(case, cmd, res)
+    if lines is None:
         return False
-    lines = [l for l in proc.stdout.splitlines() if l.strip()]
     failed_before = res.failed
     model, finals = check_replies(case, lines, res)
-    try:
-        with open(os.path.join(export, "manifest.json")) as f:
-            manifest = json.load(f)
-        with open(os.path.join(export, "memory.bin"), "rb") as f:
-            memory = f.read()
-    except (OSError, ValueError) as e:
-        res.fail(case, "export unreadable: %r" % (e,))
+    manifest, memory = read_export(case, export, res)
+    if manifest is None:
         return False
     m = check_manifest(case, manifest, res)
     if m is None:
@@ -1491,18 +1310,9 @@ def run_case(cfg, index, args, res, workdir):
 
 
 def main(argv=None):
-    here = os.path.dirname(os.path.abspath(__file__))
-    repo = os.path.dirname(os.path.dirname(here))
-    ap = argparse.ArgumentParser(
-        description="Compare pagetable arm-lpae-64 and gpu-lpae images with QEMU's ARMv8 MMU (unicorn).")
-    ap.add_argument("--pagetable", default=os.path.join(repo, ".build", "debug", "pagetable"),
-                    help="pagetable executable (default: <repo>/.build/debug/pagetable); a .py file runs with this Python")
-    ap.add_argument("--seed", type=int, default=None, help="random seed (default: time based, printed)")
-    ap.add_argument("--cases", type=int, default=3, help="random scripts per configuration (default 3)")
-    ap.add_argument("--ops", type=int, default=40, help="map/unmap/translate operations per script before the final probes")
-    ap.add_argument("--probes", type=int, default=160, help="maximum final translate probes per script (gpu configurations: twice that)")
-    ap.add_argument("--config", action="append", help="run only these configurations (repeatable)")
-    ap.add_argument("--list-configs", action="store_true")
+    ap = arg_parser("Compare pagetable arm-lpae-64 and gpu-lpae images with QEMU's ARMv8 MMU (unicorn).", cases=3,
+                    ops=40, ops_help="map/unmap/translate operations per script before the final probes",
+                    probes_help="maximum final translate probes per script (gpu configurations: twice that)")
     ap.add_argument("--no-exec", action="store_true", help="skip the instruction-fetch (execute permission) probes")
     ap.add_argument("--no-unicorn", action="store_true", help="use the software walker only")
     ap.add_argument("--keep", metavar="DIR", help="keep every script and export under DIR")
@@ -1514,45 +1324,19 @@ def main(argv=None):
             print("%-22s %-11s stage %d granule %-3s ias %d oas %d%s" % (
                 c.name, c.format, c.stage, c.granule, c.ias, c.oas, "  (out of memory)" if c.mode == "oom" else ""))
         return 0
-    configs = CONFIGS
-    if args.config:
-        unknown = set(args.config) - {c.name for c in CONFIGS}
-        if unknown:
-            ap.error("unknown configuration(s): %s (see --list-configs)" % ", ".join(sorted(unknown)))
-        configs = [c for c in CONFIGS if c.name in args.config]
-    if args.seed is None:
-        args.seed = int(time.time() * 1000) % 1000000007
-    if not os.path.exists(args.pagetable):
-        print("armv8-mmu-check: pagetable executable not found at %s (build it first, or pass --pagetable)" % args.pagetable)
-        print("armv8-mmu-check: 0 passed, 1 failed")
+    configs = select_configs(ap, args, CONFIGS)
+    args.pagetable_cmd = pagetable_command(TOOL, args.pagetable)
+    if args.pagetable_cmd is None:
         return 1
-    args.pagetable_cmd = [sys.executable, args.pagetable] if args.pagetable.endswith(".py") else [args.pagetable]
-    print("armv8-mmu-check: seed %d, %d configuration(s) x %d case(s), pagetable %s" % (
-        args.seed, len(configs), args.cases, args.pagetable))
+    print("%s: seed %d, %d configuration(s) x %d case(s), pagetable %s" % (
+        TOOL, args.seed, len(configs), args.cases, args.pagetable))
     sys.stdout.flush()
     res = Results(args.seed, args.verbose)
-    workdir = args.keep or tempfile.mkdtemp(prefix="armv8-mmu-check-")
+    workdir = args.keep or tempfile.mkdtemp(prefix=TOOL + "-")
     os.makedirs(workdir, exist_ok=True)
     t0 = time.time()
-    for cfg in configs:
-        for i in range(args.cases):
-            try:
-                run_case(cfg, i, args, res, workdir)
-            except Exception as e:  # a harness or emulator problem is a failure too
-                res.failed += 1
-                print("MISMATCH seed=%d config=%s case=%d: harness error: %r" % (args.seed, cfg.name, i, e))
-                import traceback
-                traceback.print_exc()
-    if not args.keep:
-        try:
-            os.rmdir(workdir)  # only succeeds when every case passed and was removed
-        except OSError:
-            pass
-    for note in res.notes:
-        print("note: " + note)
-    print("armv8-mmu-check: seed %d, %.1fs" % (args.seed, time.time() - t0))
-    print("armv8-mmu-check: %d passed, %d failed" % (res.passed, res.failed))
-    return 0 if res.failed == 0 else 1
+    run_cases(configs, args, res, workdir, lambda cfg, i: run_case(cfg, i, args, res, workdir))
+    return finish(TOOL, args.seed, t0, res.passed, res.failed)
 
 
 if __name__ == "__main__":
