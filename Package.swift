@@ -14,6 +14,10 @@ let package = Package(
         .executable(name: "pagetable", targets: ["pagetable"]),
         // The reference model, TLB/walk-cache model and tiny format, for testing your own formats.
         .library(name: "PageTableTestSupport", targets: ["PageTableTestSupport"]),
+        // The cross-format conformance matrix, for your format's Swift Testing target.
+        .library(name: "PageTableConformance", targets: ["PageTableConformance"]),
+        // The `pagetable` command as a library: build your own with your formats added.
+        .library(name: "PageTableCLI", targets: ["PageTableCLI"]),
     ],
     targets: [
         // The format-agnostic walker, memory, allocator and invalidation seams.
@@ -35,7 +39,11 @@ let package = Package(
         .testTarget(name: "ARMv7ShortTests", dependencies: ["ARMv7Short", "PageTableTestSupport"]),
         .testTarget(name: "GPULPAETests", dependencies: ["GPULPAE", "PageTableTestSupport"]),
         .testTarget(name: "PageTableCLITests", dependencies: ["PageTableCLI"]),
-        // The cross-format matrix: every format and configuration against one reference model.
-        .testTarget(name: "ConformanceTests", dependencies: ["PageTableKit", "PageTableTestSupport"]),
+        // The cross-format matrix: every check against one reference model, for any format.
+        .target(name: "PageTableConformance", dependencies: ["PageTable", "PageTableTestSupport"]),
+        // The built-in formats through the kit, exactly as an outside package runs it.
+        .testTarget(name: "ConformanceTests", dependencies: ["PageTableKit", "PageTableConformance", "PageTableTestSupport"]),
+        // The kit proves it can fail: deliberately broken formats, each caught.
+        .testTarget(name: "PageTableConformanceTests", dependencies: ["PageTableConformance", "PageTableTestSupport"]),
     ]
 )

@@ -32,6 +32,10 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
     public private(set) var invalid: [Int: Set<VirtualAddress>] = [:]
     /// Requests received, by kind.
     public private(set) var leafInvalidations = 0, walkInvalidations = 0, fullInvalidations = 0
+    /// Rewrites each leaf and walk request before it is honoured: the range to drop, or `nil`
+    /// to ignore the request. `nil` (the default) honours requests as made. For proving that a
+    /// missing or too narrow invalidation is caught.
+    public var requestFilter: (@Sendable (Range<VirtualAddress>) -> Range<VirtualAddress>?)?
 
     private var geometry: TableGeometry { format.geometry }
 
@@ -91,6 +95,7 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
 
     public func invalidateLeaves(in range: Range<VirtualAddress>, levels: LevelSet) {
         leafInvalidations += 1
+        guard let range = filtered(range) else { return }
         leaves = leaves.filter { !(levels.contains(level: $0.value.level) && overlaps($0.value.start, $0.value.size, range)) }
         dropInvalid(in: range) { levels.contains(level: $0) }
     }
@@ -99,6 +104,7 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
     /// everything cached below them in `range`.
     public func invalidateWalks(in range: Range<VirtualAddress>, levels: LevelSet) {
         walkInvalidations += 1
+        guard let range = filtered(range) else { return }
         guard let highest = levels.levels.last else { return }
         for level in 0..<highest {
             walks[level] = walks[level]?.filter { !overlaps($0.value.start, $0.value.span, range) }
@@ -170,6 +176,11 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
             if let leaf = leaves[iova & ~((1 << UInt64(shift)) - 1)], leaf.size == 1 << UInt64(shift) { return leaf }
         }
         return nil
+    }
+
+    private func filtered(_ range: Range<VirtualAddress>) -> Range<VirtualAddress>? {
+        guard let requestFilter else { return range }
+        return requestFilter(range)
     }
 
     private func tableSpan(_ level: Int) -> UInt64 { 1 << UInt64(geometry[level].tableSpanShift) }

@@ -60,9 +60,12 @@ public protocol PageTableFormat: Sendable {
     /// constant, so the walker writes runs by adding it. `nil` (the default) when not.
     func linearLeafStride(level: Int) -> Descriptor?
 
-    /// A bit pattern that identifies single (non-contiguous) leaves at `level`: a descriptor
-    /// is one exactly when `descriptor & mask == value`. Lets the walker check whole tables
-    /// with a mask compare instead of decoding each item. `nil` (the default) when there is none.
+    /// A bit pattern that recognises single (non-contiguous) leaves at `level`: every
+    /// descriptor with `descriptor & mask == value` is one. The pattern may miss some -- a
+    /// format whose leaves are not one mask/value pair (RISC-V: valid and readable or
+    /// executable) names the common case -- because the walker decodes what does not match.
+    /// Lets the walker check whole tables with a mask compare instead of decoding each item.
+    /// `nil` (the default) when there is none.
     func singleLeafPattern(level: Int) -> (mask: Descriptor, value: Descriptor)?
 
     /// The format-neutral attributes a leaf descriptor expresses (the inverse of ``encode(_:)``

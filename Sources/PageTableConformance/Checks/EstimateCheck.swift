@@ -1,0 +1,71 @@
+import PageTable
+import PageTableTestSupport
+
+/// Estimates equal what maps, unmaps and repeats really allocate, per level, on empty and
+/// populated tables; the worst-case estimate (no output address) bounds every output address.
+enum EstimateCheck {
+    static let operations = 400
+
+    static func run<Format: PageTableFormat>(_ format: Format, _ configuration: Conformance.Configuration,
+                                             _ log: FailureLog) throws {
+        log.seed = log.seed(salt: 0xE5)
+        var random = SeededGenerator(seed: log.seed!)
+        var generator = OperationGenerator(geometry: format.geometry)
+        var modelled = try configuration.modelledTable(format, coherent: true)
+        var model = ReferenceModel(geometry: format.geometry)
+        var checked = 0, allocating = 0
+        // A few maps that certainly allocate (in distinct top-level items), then random ones.
+        let top = format.geometry[format.geometry.topLevel]
+        let page = format.geometry.pageSize
+        let opening = (0..<min(3, top.itemCount)).map { item -> Operation in
+            .map(iova: UInt64(item) * top.itemSize + page, pa: 0x1000_0000 + page, size: 2 * page,
+                 attributes: MapAttributes(access: .read))
+        }
+        for step in 0..<operations + opening.count {
+            let operation = step < opening.count ? opening[step] : generator.next(model: model, using: &random)
+            log.at(step: step, "\(operation)")
+            switch operation {
+            case .repeatPage(let iova, let pa, let pageSize, let size, let attributes):
+                let estimate = try modelled.table.estimateRepeat(iova: iova, size: size, pageSize: pageSize)
+                let requests = modelled.allocator.requests
+                let outcome = modelled.table.mapRepeat(iova: iova, size: size, physicalAddress: pa, pageSize: pageSize,
+                                                       attributes: attributes)
+                if outcome.bytes > 0 { _ = model.repeatPage(iova, outcome.bytes, pa, pageSize: pageSize, attributes) }
+                if outcome.isComplete {
+                    let allocated = modelled.allocator.requests - requests
+                    try log.expect(allocated == estimate.tables, "allocated \(allocated) tables, estimated \(estimate)")
+                }
+            case .unmap(let iova, let size):
+                let estimate = try modelled.table.estimateUnmap(iova: iova, size: size)
+                let requests = modelled.allocator.requests
+                let outcome = modelled.table.unmap(iova: iova, size: size)
+                _ = model.unmap(iova, size)
+                let copies = modelled.allocator.requests - requests
+                // Exact for an unmap that succeeds; one stopped early copies less.
+                try log.expect(outcome.isComplete ? copies == estimate.tables : copies <= estimate.tables,
+                               "copied \(copies) tables, estimated \(estimate) (\(outcome))")
+            case .map(let iova, let pa, let size, let attributes):
+                let estimate = try modelled.table.estimateMap(iova: iova, size: size, physicalAddress: pa)
+                let worst = try modelled.table.estimateMap(iova: iova, size: size)
+                let before = modelled.table.statistics.tablesPerLevel
+                let requests = modelled.allocator.requests
+                let outcome = modelled.table.map(iova: iova, to: pa, size: size, attributes: attributes)
+                if (try? format.encode(attributes)) != nil { _ = model.map(iova, pa, size, attributes) }
+                let allocated = modelled.allocator.requests - requests
+                try log.expect(allocated <= worst.tables, "allocated \(allocated) tables, more than the worst case \(worst.tables)")
+                guard outcome.isComplete else {
+                    try log.expect(allocated <= estimate.tables, "allocated \(allocated) tables, more than the estimate \(estimate.tables)")
+                    continue
+                }
+                checked += 1
+                if estimate.tables > 0 { allocating += 1 }
+                let after = modelled.table.statistics.tablesPerLevel
+                try log.expect(zip(after, before).map { $0 - $1 } == estimate.tablesPerLevel,
+                               "tables per level grew by \(zip(after, before).map { $0 - $1 }), estimated \(estimate)")
+                try log.expect(allocated == estimate.tables, "allocated \(allocated) tables, estimated \(estimate.tables)")
+            }
+        }
+        log.at(step: nil, nil)
+        try log.expect(checked >= 10 && allocating >= 3, "too few allocating maps (\(allocating) of \(checked)) to prove anything")
+    }
+}

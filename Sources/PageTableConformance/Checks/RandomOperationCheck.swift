@@ -1,0 +1,117 @@
+import PageTable
+import PageTableTestSupport
+
+/// Model-based random operations: thousands of seeded maps, unmaps and repeats, every outcome
+/// and every translation compared with ``ReferenceModel``, every cached translation and walk
+/// compared with the table by ``TLBModel``.
+enum RandomOperationCheck {
+    static let operations = 3000
+    /// The hardware's caches are flushed (as at a context switch) this often, after a full check.
+    static let flushInterval = 32
+
+    static func run<Format: PageTableFormat>(_ format: Format, _ configuration: Conformance.Configuration,
+                                             coherent: Bool, _ log: FailureLog) throws {
+        log.seed = log.seed(salt: 0)
+        var random = SeededGenerator(seed: log.seed!)
+        var generator = OperationGenerator(geometry: format.geometry)
+        var modelled = try configuration.modelledTable(format, coherent: coherent)
+        var model = ReferenceModel(geometry: format.geometry)
+        var previousProbes: [UInt64] = []
+        var seenOutcomes: Set<String> = []
+
+        for step in 0..<operations {
+            let operation = generator.next(model: model, using: &random)
+            log.at(step: step, "\(operation)")
+            // Hardware walks speculatively: fill its caches around what is about to change.
+            modelled.tlb.prefetch(previousProbes + generator.probes(around: operation, model: model, using: &random))
+            switch operation {
+            case .map(let iova, let pa, let size, let attributes):
+                let outcome = modelled.table.map(iova: iova, to: pa, size: size, attributes: attributes)
+                seenOutcomes.insert("map " + (outcome.error?.kind.name ?? "ok"))
+                if (try? format.encode(attributes)) == nil {
+                    try log.expect(outcome.bytes == 0 && outcome.error?.kind == .invalidAttributes,
+                                   "refused attributes must map nothing with invalid-attributes; got \(outcome)")
+                    continue
+                }
+                let expected = model.map(iova, pa, size, attributes)
+                try log.expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error,
+                               "got \(outcome), the model says \(expected)")
+            case .repeatPage(let iova, let pa, let pageSize, let size, let attributes):
+                let outcome = modelled.table.mapRepeat(iova: iova, size: size, physicalAddress: pa, pageSize: pageSize,
+                                                       attributes: attributes)
+                let valid = (try? format.encode(attributes)) != nil
+                let expected = valid ? model.repeatPage(iova, size, pa, pageSize: pageSize, attributes) : (0, .invalidAttributes)
+                seenOutcomes.insert("repeat " + (outcome.error?.kind.name ?? "ok"))
+                try log.expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error,
+                               "got \(outcome), the model says \(expected)")
+            case .unmap(let iova, let size):
+                let outcome = modelled.table.unmap(iova: iova, size: size)
+                let expected = model.unmap(iova, size)
+                seenOutcomes.insert("unmap " + (outcome.error?.kind.name ?? "ok"))
+                try log.expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error,
+                               "got \(outcome), the model says \(expected)")
+            }
+            let probes = generator.probes(around: operation, model: model, using: &random)
+            for probe in probes {
+                let leaf = model.leaf(covering: probe)
+                let translated = modelled.table.translate(probe)
+                try log.expect(translated == model.translate(probe),
+                               "translate \(hex(probe)) gives \(translated.map(hex) ?? "nil"), the model \(model.translate(probe).map(hex) ?? "nil")")
+                let attributes = modelled.table.lookup(probe)?.attributes
+                try log.expect(attributes == leaf?.attributes,
+                               "the attributes at \(hex(probe)) are \(attributes.map { "\($0)" } ?? "nil"), "
+                               + "mapped as \(leaf.map { "\($0.attributes)" } ?? "nil")")
+            }
+            // Nothing the hardware cached may be stale, and a fresh hardware walk sees the table.
+            let full = step % flushInterval == flushInterval - 1
+            let stale = modelled.staleness(in: full ? nil : operation.range, probes: probes)
+            try log.expect(stale.isEmpty, "the hardware's caches are stale: \(stale.prefix(3))")
+            if full { modelled.tlb.invalidateAll() }
+            previousProbes = probes
+            if step % 250 == 0 || step == operations - 1 {
+                try log.require(leaves(of: modelled.table) == model.leaves, "the table's leaves differ from the model's")
+                let violations = modelled.table.invariantViolations()
+                try log.require(violations.isEmpty, "invariants broken: \(violations.prefix(3))")
+            }
+        }
+        log.at(step: nil, nil)
+
+        // The run must have exercised every outcome and every leaf size, or it proves little.
+        let wanted: Set<String> = ["map ok", "map already-mapped", "map invalid-attributes", "repeat ok",
+                                   "repeat already-mapped", "unmap ok", "unmap not-mapped", "unmap partial-leaf"]
+        try log.expect(wanted.subtracting(seenOutcomes).isEmpty, "never saw \(wanted.subtracting(seenOutcomes).sorted())")
+        let leafSizes = Set(format.geometry.leafSizeShifts.map { UInt64(1) << UInt64($0) })
+        try log.expect(leafSizes.subtracting(model.leafSizesBuilt).isEmpty,
+                       "never built leaves of \(leafSizes.subtracting(model.leafSizesBuilt).sorted().map(hex))")
+
+        // Unmap everything, in runs of adjacent leaves, and only the top table must remain.
+        for run in adjacentRuns(model.leaves) {
+            let outcome = modelled.table.unmap(iova: run.lowerBound, size: run.upperBound - run.lowerBound)
+            try log.expect(outcome.isComplete, "the final unmap of \(hex(run.lowerBound))..<\(hex(run.upperBound)): \(outcome)")
+        }
+        try log.expect(modelled.table.tableCount == 1, "\(modelled.table.tableCount) tables remain after unmapping everything")
+        try log.expect(modelled.buddy.liveBlocks == 1, "the allocator holds \(modelled.buddy.liveBlocks) blocks at the end")
+        try log.expect(modelled.table.invariantViolations().isEmpty, "invariants broken at the end")
+        try log.expect(modelled.staleness().isEmpty, "stale after the final unmaps: \(modelled.staleness().prefix(3))")
+        if !coherent { try log.expect(modelled.table.cacheCleanCount > 0, "non-coherent memory was never cleaned") }
+    }
+
+    static func leaves<F, M, A, I>(of table: borrowing PageTable<F, M, A, I>) -> [ReferenceModel.Leaf] {
+        var leaves: [ReferenceModel.Leaf] = []
+        table.forEachMapping { leaves.append(.init(start: $0.virtualAddress, size: $0.size,
+                                                   physicalAddress: $0.physicalAddress, attributes: $0.attributes)) }
+        return leaves
+    }
+
+    private static func adjacentRuns(_ leaves: [ReferenceModel.Leaf]) -> [Range<UInt64>] {
+        var runs: [Range<UInt64>] = []
+        for leaf in leaves {
+            if let last = runs.last, last.upperBound == leaf.start {
+                runs[runs.count - 1] = last.lowerBound..<leaf.end
+            } else {
+                runs.append(leaf.start..<leaf.end)
+            }
+        }
+        return runs
+    }
+}

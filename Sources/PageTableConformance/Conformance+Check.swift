@@ -1,0 +1,37 @@
+import Testing
+
+extension Conformance {
+    /// One part of the conformance matrix. Each runs on its own fresh table.
+    public enum Check: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        /// The format's promises, checked directly: zero decodes as empty; table pointers and
+        /// leaves (single and contiguous, at every leaf level) round-trip through encode and
+        /// decode, attributes included; table sizes hold their items; ``PageTable/PageTableFormat/linearLeafStride(level:)``
+        /// is honest; every descriptor ``PageTable/PageTableFormat/singleLeafPattern(level:)``
+        /// matches is a single leaf.
+        case contract
+        /// Thousands of seeded random maps, unmaps and repeats compared with the reference
+        /// model (outcomes, translations, attributes, leaf lists, invariants), with a model of
+        /// the TLB and walk caches proving every invalidation, on coherent table memory.
+        case randomOperations
+        /// ``randomOperations`` on non-coherent table memory: the hardware sees only what the
+        /// walker cleaned.
+        case randomOperationsNonCoherent
+        /// Allocation failure at every allocation point of maps that need tables on both sides
+        /// of a top-level boundary: exact prefixes, all-or-nothing maps that leave the table
+        /// identical, nothing stale, everything freed afterwards. Coherent memory.
+        case faultInjection
+        /// ``faultInjection`` on non-coherent table memory.
+        case faultInjectionNonCoherent
+        /// Estimates of maps, unmaps and repeats equal what they really allocate, per level.
+        case estimates
+        /// Prepared batches commit with every allocation failing and do what the operations
+        /// do one by one.
+        case preparedBatches
+        /// Inside a reservation maps never allocate and unmaps never free; releasing restores
+        /// the table set.
+        case reservations
+
+        /// The check's name, as test reports show it.
+        public var testDescription: String { rawValue }
+    }
+}

@@ -1,0 +1,74 @@
+import PageTable
+import Testing
+
+/// The cross-format conformance kit: every check the built-in formats pass, as public API any
+/// package's Swift Testing target runs on its own format.
+///
+/// ```swift
+/// import PageTableConformance
+/// import Testing
+///
+/// @Suite struct MyFormatConformance {
+///     static let configurations = [Conformance.Configuration("my-format") { MyFormat() }]
+///
+///     @Test(arguments: configurations, Conformance.Check.allCases)
+///     func conformance(_ configuration: Conformance.Configuration, _ check: Conformance.Check) {
+///         Conformance.check(check, on: configuration)
+///     }
+/// }
+/// ```
+///
+/// Each ``Check`` runs on a fresh table in simulated memory; every failure becomes one Swift
+/// Testing issue naming the configuration, the check, the seed and the operation (see
+/// ``Failure``). Random checks derive their seed from ``baseSeed()``: set `PAGETABLE_SEED` to
+/// the value a failure prints to replay it.
+public enum Conformance {
+    /// Runs `check` on `configuration` and records every failure as a Swift Testing issue.
+    ///
+    /// - Parameters:
+    ///   - baseSeed: the seed random checks derive theirs from (default: ``baseSeed()``).
+    ///   - sourceLocation: where the issues point (default: the caller).
+    public static func check(_ check: Check, on configuration: Configuration, baseSeed: UInt64 = baseSeed(),
+                             sourceLocation: SourceLocation = #_sourceLocation) {
+        for failure in failures(of: check, on: configuration, baseSeed: baseSeed) {
+            Issue.record(Comment(rawValue: failure.description), sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Runs every check on `configuration`, one after another, recording failures as issues.
+    /// A single test that calls this is the shortest use of the kit; one test per check (with
+    /// ``Check/allCases`` as arguments) runs them in parallel and names each.
+    public static func checkAll(on configuration: Configuration, baseSeed: UInt64 = baseSeed(),
+                                sourceLocation: SourceLocation = #_sourceLocation) {
+        for each in Check.allCases { check(each, on: configuration, baseSeed: baseSeed, sourceLocation: sourceLocation) }
+    }
+
+    /// Runs `check` on `configuration` and returns its failures instead of recording them
+    /// (empty when the format passes). A check stops after ``Failure/limit`` failures.
+    public static func failures(of check: Check, on configuration: Configuration,
+                                baseSeed: UInt64 = baseSeed()) -> [Failure] {
+        let log = FailureLog(configuration: configuration.name, check: check, baseSeed: baseSeed)
+        do {
+            try configuration.run(check, log)
+        } catch let stop as FailureLog.Stop {
+            _ = stop  // A required condition failed or the failure limit was reached: already logged.
+        } catch {
+            log.record("the format could not be created: \(error)")
+        }
+        return log.failures
+    }
+
+    /// The base seed of this run: `PAGETABLE_SEED` from the environment (a decimal number),
+    /// or a fixed default. Each random check mixes it with the configuration's name, so one
+    /// value reproduces every check of every configuration.
+    public static func baseSeed() -> UInt64 {
+        if let text = getenv("PAGETABLE_SEED"), let seed = UInt64(String(cString: text)) { return seed }
+        return 0x5EED_0001
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

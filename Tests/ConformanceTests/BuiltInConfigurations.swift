@@ -1,0 +1,41 @@
+import PageTableConformance
+import PageTableKit
+import PageTableTestSupport
+
+/// Every built-in format configuration the matrix covers. The names seed the random checks.
+enum BuiltInConfigurations {
+    static let all: [Conformance.Configuration] = tiny + armLPAE + armV7Short + gpuLPAE
+
+    /// The test format: deep trees of tiny tables, contiguous pairs, all three optional promises.
+    static let tiny: [Conformance.Configuration] = [
+        .init("tiny", arenaBase: 0x10_0000, arenaSize: 1 << 20) { TinyFormat() },
+        .init("tiny caching invalid entries", arenaBase: 0x10_0000, arenaSize: 1 << 20) {
+            TinyFormat(cachesInvalidEntries: true)
+        },
+        .init("tiny sharing tables", arenaBase: 0x10_0000, arenaSize: 1 << 20) { TinyFormat(allowsSharedTables: true) },
+    ]
+
+    static let armLPAE: [Conformance.Configuration] = {
+        let configurations: [(ARMLPAE.Granule, ARMLPAE.Stage, Int, Int)] = [
+            (.size4K, .stage1, 48, 48), (.size4K, .stage1, 39, 40), (.size4K, .stage1, 32, 36),
+            (.size4K, .stage2, 40, 40), (.size4K, .stage2, 48, 48),
+            (.size16K, .stage1, 48, 48), (.size16K, .stage2, 48, 44), (.size16K, .stage1, 36, 40),
+            (.size64K, .stage1, 48, 48), (.size64K, .stage2, 42, 42), (.size64K, .stage1, 52, 52),
+        ]
+        return configurations.map { granule, stage, ias, oas in
+            // 52-bit output: tables above 2^48, where only the packed high address bits reach.
+            .init("arm-lpae-64 \(granule) s\(stage.rawValue) ias\(ias) oas\(oas)",
+                  arenaBase: oas == 52 ? 0x000F_0000_0000_0000 : 0x8000_0000) {
+                try ARMLPAE(granule: granule, stage: stage, inputAddressBits: ias, outputAddressBits: oas)
+            }
+        }
+    }()
+
+    /// ARMv7 short descriptors: table pointers are 32 bits, so the arena lies below 4 GiB.
+    static let armV7Short: [Conformance.Configuration] = [.init("arm-v7s") { ARMv7Short() }]
+
+    static let gpuLPAE: [Conformance.Configuration] = [
+        .init("gpu-lpae ias48") { try GPULPAE() },
+        .init("gpu-lpae ias39") { try GPULPAE(inputAddressBits: 39) },
+    ]
+}
