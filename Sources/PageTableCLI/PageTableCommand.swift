@@ -75,12 +75,28 @@ public struct PageTableCommand: Sendable {
         }
     }
 
-    /// Runs the command on the process's arguments and streams, flushes them, and returns the
-    /// exit status for `exit`.
-    public static func main(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Int32 {
+    /// The entry point of a `pagetable` executable: runs the command with the formats of
+    /// `catalog` on the process's arguments and streams, flushes them, and returns the exit
+    /// status for `exit`.
+    ///
+    /// The shipped `pagetable` is this with the built-in catalogue. To build your own with your
+    /// formats added, make an executable target depending on `PageTableCLI` and your format
+    /// whose `main.swift` is:
+    ///
+    /// ```swift
+    /// import Foundation
+    /// import PageTableCLI
+    ///
+    /// exit(PageTableCommand.main(catalog: .builtIn.adding(.myFormat)))
+    /// ```
+    ///
+    /// where `.myFormat` is your ``FormatEntry``: `formats`, `run` and all its options
+    /// (`--stats`, `--dump`, `--dot`, `--export`, `--non-coherent`, ...) then work on it.
+    public static func main(catalog: FormatCatalog = .builtIn,
+                            arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Int32 {
         let output = StandardStream.output()
         let error = StandardStream.error()
-        let status = PageTableCommand().run(
+        let status = PageTableCommand(catalog: catalog).run(
             arguments: arguments,
             standardInput: { try? FileHandle.standardInput.readToEnd().map { [UInt8]($0) } ?? [] },
             standardOutput: output, standardError: error)

@@ -1,5 +1,6 @@
-// The `pagetable` executable: everything lives in PageTableCLI, which tests run in-process.
+// The shipped `pagetable`: the PageTableCLI entry point with the built-in formats. A package
+// adding its own formats builds its own executable the same way, with a catalogue of its own.
 import Foundation
 import PageTableCLI
 
-exit(PageTableCommand.main())
+exit(PageTableCommand.main(catalog: .builtIn))
