@@ -1,0 +1,25 @@
+import PageTable
+
+extension TeachingMMU {
+    /// Descriptor bits (see the type's diagram).
+    public enum Bits {
+        public static let valid: UInt32 = 1 << 0
+        public static let read: UInt32 = 1 << 1
+        public static let write: UInt32 = 1 << 2
+        public static let execute: UInt32 = 1 << 3
+        public static let user: UInt32 = 1 << 4
+        public static let cacheable: UInt32 = 1 << 5
+        public static let device: UInt32 = 1 << 6
+        public static let global: UInt32 = 1 << 7
+        /// A page's or a table's address: bits 31:12.
+        public static let pageAddress: UInt32 = 0xFFFF_F000
+        /// A section's address: bits 31:22.
+        public static let sectionAddress: UInt32 = 0xFFC0_0000
+    }
+}
+
+extension MapAttributes.FormatFlags {
+    /// `G` of ``TeachingMMU``: the translation is global, not tagged with an address space.
+    /// Outside formats take flag bits from the top down (built-in formats from the bottom up).
+    public static let teachingGlobal = MapAttributes.FormatFlags(rawValue: 1 << 31)
+}
