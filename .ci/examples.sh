@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The example outside package (docs/examples/CustomFormat): build it against this checkout,
 # run its tests (its format through the conformance kit, its own pagetable in-process), then
-# run the executable it builds on its script and compare the answers.
+# run the executable it builds on its script and compare the answers. First, the tutorial
+# (docs/adding-a-format.md) must show this package's code verbatim.
 set -euo pipefail
 cd "$(dirname "$0")/../docs/examples/CustomFormat"
 
+python3 Scripts/check_tutorial.py   # the tutorial's code blocks are this package's code
 swift build
 swift test
 expected='mapped 4194304

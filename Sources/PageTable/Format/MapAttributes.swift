@@ -60,6 +60,11 @@ public struct MapAttributes: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Format-specific options: an open set, each format declaring its own members.
+    ///
+    /// Bits are allocated so formats never collide: built-in formats take bits from bit 0
+    /// upwards (bit 0 `armNonSecure` for ARM LPAE, bit 1 `armV7NonSecure` for ARMv7
+    /// short descriptors), formats from other packages from bit 31 downwards, and every
+    /// format refuses the flags it does not declare (`docs/adding-a-format.md`).
     public struct FormatFlags: OptionSet, Hashable, Sendable {
         public let rawValue: UInt32
         /// Creates flags from raw bits.
