@@ -50,8 +50,8 @@ public enum Conformance {
         let log = FailureLog(configuration: configuration.name, check: check, baseSeed: baseSeed)
         do {
             try configuration.run(check, log)
-        } catch let stop as FailureLog.Stop {
-            _ = stop  // A required condition failed or the failure limit was reached: already logged.
+        } catch is FailureLog.Stop {
+            // A required condition failed or the failure limit was reached: already logged.
         } catch {
             log.record("the format could not be created: \(error)")
         }
