@@ -2,6 +2,10 @@ import PageTableKit
 
 /// One format the command can build: its name, a one-line summary, its options, and how to
 /// build an empty table of it from option values, table memory and an allocator.
+///
+/// Entries can be declared in any module: a package with a format of its own declares one
+/// (ending its builder with ``makeTable(_:memory:allocator:parameters:)``) and adds it to a
+/// ``FormatCatalog`` for ``PageTableCommand/main(catalog:arguments:)``.
 public struct FormatEntry: Sendable {
     /// How an entry builds its table. Bad option values and configurations the format cannot
     /// express are ``UsageError``s naming the option.

@@ -24,7 +24,7 @@ final class FailureLog {
 
     /// The check's seed for a purpose: the base seed mixed with the configuration's name and
     /// a salt, as the built-in matrix has always derived it.
-    func seed(salt: UInt64) -> UInt64 { baseSeed ^ configuration.stableHash ^ salt }
+    func derivedSeed(salt: UInt64) -> UInt64 { baseSeed ^ configuration.stableHash ^ salt }
 
     /// Marks the start of `step` doing `operation`.
     func at(step: Int?, _ operation: String?) {

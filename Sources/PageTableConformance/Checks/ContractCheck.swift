@@ -9,7 +9,7 @@ enum ContractCheck {
     static let addressSamples = 64
 
     static func run<Format: PageTableFormat>(_ format: Format, _ log: FailureLog) throws {
-        log.seed = log.seed(salt: 0)
+        log.seed = log.derivedSeed(salt: 0)
         var random = SeededGenerator(seed: log.seed!)
         let geometry = format.geometry
         let descriptorBytes = MemoryLayout<Format.Descriptor>.stride

@@ -8,7 +8,7 @@ enum EstimateCheck {
 
     static func run<Format: PageTableFormat>(_ format: Format, _ configuration: Conformance.Configuration,
                                              _ log: FailureLog) throws {
-        log.seed = log.seed(salt: 0xE5)
+        log.seed = log.derivedSeed(salt: 0xE5)
         var random = SeededGenerator(seed: log.seed!)
         var generator = OperationGenerator(geometry: format.geometry)
         var modelled = try configuration.modelledTable(format, coherent: true)

@@ -11,7 +11,7 @@ enum RandomOperationCheck {
 
     static func run<Format: PageTableFormat>(_ format: Format, _ configuration: Conformance.Configuration,
                                              coherent: Bool, _ log: FailureLog) throws {
-        log.seed = log.seed(salt: 0)
+        log.seed = log.derivedSeed(salt: 0)
         var random = SeededGenerator(seed: log.seed!)
         var generator = OperationGenerator(geometry: format.geometry)
         var modelled = try configuration.modelledTable(format, coherent: coherent)

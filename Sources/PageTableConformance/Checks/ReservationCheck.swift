@@ -8,7 +8,7 @@ enum ReservationCheck {
 
     static func run<Format: PageTableFormat>(_ format: Format, _ configuration: Conformance.Configuration,
                                              _ log: FailureLog) throws {
-        log.seed = log.seed(salt: 0x7E)
+        log.seed = log.derivedSeed(salt: 0x7E)
         var random = SeededGenerator(seed: log.seed!)
         let geometry = format.geometry
         var generator = OperationGenerator(geometry: geometry)

@@ -3,13 +3,21 @@ import PageTable
 extension TeachingMMU {
     /// Descriptor bits (see the type's diagram).
     public enum Bits {
+        /// `V`: the descriptor is in use.
         public static let valid: UInt32 = 1 << 0
+        /// `R`: reads allowed.
         public static let read: UInt32 = 1 << 1
+        /// `W`: writes allowed (only with `R`).
         public static let write: UInt32 = 1 << 2
+        /// `X`: instruction fetches allowed.
         public static let execute: UInt32 = 1 << 3
+        /// `U`: unprivileged accesses allowed.
         public static let user: UInt32 = 1 << 4
+        /// `C`: write-back cacheable memory.
         public static let cacheable: UInt32 = 1 << 5
+        /// `D`: device memory (wins over `C`).
         public static let device: UInt32 = 1 << 6
+        /// `G`: global, not tagged with an address space.
         public static let global: UInt32 = 1 << 7
         /// A page's or a table's address: bits 31:12.
         public static let pageAddress: UInt32 = 0xFFFF_F000
