@@ -40,9 +40,11 @@ public protocol PageTableFormat: Sendable {
 
     /// Validates format-neutral attributes and encodes them.
     ///
-    /// Throws ``PageTableError/Kind/invalidAttributes`` for attributes with neither read nor
-    /// write, or for a combination this format cannot express. Whether attributes are
-    /// expressible must not depend on the level or leaf size they are used at.
+    /// Throws ``PageTableError/Kind/invalidAttributes`` for any combination this format's
+    /// hardware cannot express, never approximating. Which combinations those are is the
+    /// format's rule, not the walker's: ARM LPAE refuses mappings with neither read nor write,
+    /// while RISC-V allows execute-only pages. Whether attributes are expressible must not
+    /// depend on the level or leaf size they are used at.
     func encode(_ attributes: MapAttributes) throws(PageTableError) -> EncodedAttributes
 
     /// The descriptor bits of a leaf at `level` with the given attributes and no output
