@@ -13,7 +13,7 @@ public struct FormatCatalog: Sendable {
     }
 
     /// Every built-in format.
-    public static let builtIn = FormatCatalog(entries: [.armLPAE64, .armV7Short, .gpuLPAE])
+    public static let builtIn = FormatCatalog(entries: [.armLPAE64, .armV7Short, .gpuLPAE, .riscv, .x86_64])
 
     /// The entry named `name`.
     public func entry(named name: String) -> FormatEntry? { entries.first { $0.name == name } }

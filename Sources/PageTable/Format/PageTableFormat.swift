@@ -40,8 +40,9 @@ public protocol PageTableFormat: Sendable {
 
     /// Validates format-neutral attributes and encodes them.
     ///
-    /// Throws ``PageTableError/Kind/invalidAttributes`` for attributes with neither read nor
-    /// write, or for a combination this format cannot express. Whether attributes are
+    /// Throws ``PageTableError/Kind/invalidAttributes`` for attributes with no access at all,
+    /// or for a combination this format cannot express (for most formats, neither read nor
+    /// write; RISC-V expresses execute-only mappings and accepts them). Whether attributes are
     /// expressible must not depend on the level or leaf size they are used at.
     func encode(_ attributes: MapAttributes) throws(PageTableError) -> EncodedAttributes
 
