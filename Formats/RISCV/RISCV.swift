@@ -12,6 +12,10 @@ import PageTable
 /// ```
 ///
 /// Levels are numbered as the specification numbers VPN fields: level 0 holds 4 KiB pages.
+/// At stage 1, input addresses are the low 39, 48 or 57 bits of a virtual address: the upper
+/// half of the input range is the sign-extended upper half of the address space (Sv39 input
+/// `0x40_0000_0000` is virtual address `0xFFFF_FFC0_0000_0000`). G-stage inputs are guest
+/// physical addresses, zero-extended.
 /// Every level may hold leaves. With Svnapot, 64 KiB leaves are groups of 16 level-0 PTEs with
 /// N=1 and PPN[3:0] = 0b1000, every member storing the group's base.
 ///

@@ -11,8 +11,9 @@ import PageTable
 ///
 /// In the walker's numbering level 0 is the page table (PT), level 1 the page directory,
 /// level 2 the PDPT, level 3 the PML4 and level 4 the PML5; ``levelName(_:)`` shows these
-/// names. Only the lower half of the canonical address space is covered (as one TTBR covers
-/// it on ARM): input addresses are `0 ..< 2^48` (or `2^57`).
+/// names. Input addresses are the low 48 (or 57) bits of a linear address, `0 ..< 2^48`: the
+/// upper half of that range is the sign-extended, upper half of the canonical address space
+/// (input `0x8000_0000_0000` is linear address `0xFFFF_8000_0000_0000`).
 ///
 /// Every leaf has A and D set up front and every pointer A set, so the processor never writes
 /// an entry and tables may be shared (``allowsSharedTables``); x86 processors never cache
