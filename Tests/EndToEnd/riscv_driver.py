@@ -6,7 +6,8 @@ the fetch succeeded when that instruction ran (unicorn reports `ecall` and `ebre
 instructions instead of raising them, so they cannot serve as markers).
 
 Unicorn 2's QEMU predates Svnapot and Svpbmt (it reads N and PBMT as address bits), so only
-plain Sv39/Sv48/Sv57 stage-1 images are checked here; see README.md.
+plain Sv39/Sv48/Sv57 stage-1 images are checked here; riscv_system_driver.py checks the rest
+on qemu-system-riscv64.
 """
 import struct
 
