@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "ARMLPAE", targets: ["ARMLPAE"]),
         .library(name: "ARMv7Short", targets: ["ARMv7Short"]),
         .library(name: "GPULPAE", targets: ["GPULPAE"]),
+        .library(name: "RISCV", targets: ["RISCV"]),
+        .library(name: "X86", targets: ["X86"]),
         .library(name: "PageTableKit", targets: ["PageTableKit"]),
         .executable(name: "pagetable", targets: ["pagetable"]),
         // The reference model, TLB/walk-cache model and tiny format, for testing your own formats.
@@ -27,8 +29,11 @@ let package = Package(
         .target(name: "ARMv7Short", dependencies: ["PageTable"], path: "Formats/ARMv7Short"),
         // GPU tables (Mali CSF, as panthor programs them): ARM LPAE stage 1 4K with shared tables.
         .target(name: "GPULPAE", dependencies: ["PageTable", "ARMLPAE"], path: "Formats/GPULPAE"),
+        // Non-ARM formats, written against the core's public API only.
+        .target(name: "RISCV", dependencies: ["PageTable"], path: "Formats/RISCV"),
+        .target(name: "X86", dependencies: ["PageTable"], path: "Formats/X86"),
         // Umbrella import: the core plus every built-in format.
-        .target(name: "PageTableKit", dependencies: ["PageTable", "ARMLPAE", "ARMv7Short", "GPULPAE"]),
+        .target(name: "PageTableKit", dependencies: ["PageTable", "ARMLPAE", "ARMv7Short", "GPULPAE", "RISCV", "X86"]),
         // The command-line tool: a testable library and a thin executable.
         .target(name: "PageTableCLI", dependencies: ["PageTableKit"]),
         .executableTarget(name: "pagetable", dependencies: ["PageTableCLI"]),
@@ -38,6 +43,8 @@ let package = Package(
         .testTarget(name: "ARMLPAETests", dependencies: ["ARMLPAE", "PageTableTestSupport"]),
         .testTarget(name: "ARMv7ShortTests", dependencies: ["ARMv7Short", "PageTableTestSupport"]),
         .testTarget(name: "GPULPAETests", dependencies: ["GPULPAE", "PageTableTestSupport"]),
+        .testTarget(name: "RISCVTests", dependencies: ["RISCV", "PageTableTestSupport", "PageTableConformance"]),
+        .testTarget(name: "X86Tests", dependencies: ["X86", "PageTableTestSupport", "PageTableConformance"]),
         .testTarget(name: "PageTableCLITests", dependencies: ["PageTableCLI"]),
         // The cross-format matrix: every check against one reference model, for any format.
         .target(name: "PageTableConformance", dependencies: ["PageTable", "PageTableTestSupport"]),

@@ -15,7 +15,7 @@ public struct FormatCatalog: Sendable {
     }
 
     /// Every built-in format.
-    public static let builtIn = FormatCatalog(entries: [.armLPAE64, .armV7Short, .gpuLPAE])
+    public static let builtIn = FormatCatalog(entries: [.armLPAE64, .armV7Short, .gpuLPAE, .riscv, .x86_64])
 
     /// This catalogue with `entries` appended (listed after the existing ones). Names must
     /// stay unique.

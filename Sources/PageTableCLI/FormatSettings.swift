@@ -27,6 +27,9 @@ public struct FormatSettings: Hashable, Sendable {
         return match.value
     }
 
+    /// Whether flag `name` (a ``FormatOption/flag(name:summary:)``) was given.
+    public func flag(_ name: String) -> Bool { value(name) == "on" }
+
     /// The value of option `name` as an integer (decimal or `0x` hex).
     public func integer(_ name: String) throws(UsageError) -> Int {
         let raw = value(name)

@@ -3,3 +3,5 @@
 @_exported import ARMLPAE
 @_exported import ARMv7Short
 @_exported import GPULPAE
+@_exported import RISCV
+@_exported import X86

@@ -388,3 +388,15 @@ def finish(tool, seed, t0, passed, failed):
     print("%s: seed %d, %.1fs" % (tool, seed, time.time() - t0))
     print("%s: %d passed, %d failed" % (tool, passed, failed))
     return 0 if failed == 0 else 1
+
+
+# ----------------------------------------------------------------------------
+# Data probes (mmu_check.py and its drivers)
+# ----------------------------------------------------------------------------
+PATTERN_MAGIC = 0x5A5A_C3C3_0F0F_9696
+
+
+def pattern(pa):
+    """The word a data probe stores at physical address `pa` before it loads through the
+    MMU: a load that returns it read exactly that physical word."""
+    return (pa ^ PATTERN_MAGIC) & (2 ** 64 - 1)

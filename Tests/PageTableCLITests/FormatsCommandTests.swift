@@ -22,6 +22,16 @@ import PageTableKit
             "  GPU tables (Mali CSF): ARM LPAE stage 1, 4K granule, shared tables for repeat mappings",
             "  --ias N  default 48  input-address (GPU VA) size in bits",
             "  --oas N  default 48  output-address size in bits",
+            "", "riscv",
+            "  RISC-V Sv39/Sv48/Sv57 page tables, stage 1 (satp) or G-stage (hgatp, Sv39x4...)",
+            "  --mode sv39|sv48|sv57  default sv48  translation mode: 3, 4 or 5 levels",
+            "  --stage 1|2            default 1     translation stage (1: SATP, 2: G-stage, HGATP, 16K root)",
+            "  --svnapot              default off   Svnapot: 64K leaves of 16 NAPOT PTEs",
+            "  --svpbmt               default off   Svpbmt: memory types (none NC, c PMA, d IO)",
+            "", "x86-64",
+            "  x86-64 paging, 4-level (PML4, 48-bit) or 5-level (PML5, LA57, 57-bit)",
+            "  --levels 4|5  default 4   paging levels: 4 (48-bit input) or 5 (57-bit input)",
+            "  --oas N       default 52  output-address size (MAXPHYADDR) in bits",
         ])
     }
 

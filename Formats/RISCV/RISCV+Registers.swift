@@ -1,0 +1,20 @@
+import PageTable
+
+extension RISCV {
+    /// Register values that make a RISC-V hart walk this table as exported:
+    ///
+    /// - Stage 1: `SATP` = MODE (8 Sv39, 9 Sv48, 10 Sv57) in bits 63:60, ASID 0 in bits 59:44,
+    ///   the root's PPN in bits 43:0.
+    /// - G-stage: `HGATP` = MODE (8 Sv39x4, 9 Sv48x4, 10 Sv57x4) in bits 63:60, VMID 0 in bits
+    ///   57:44, the 16 KiB-aligned root's PPN in bits 43:0.
+    ///
+    /// Svnapot and Svpbmt need no register (`menvcfg.PBMTE` / `henvcfg.PBMTE` enable Svpbmt
+    /// where the platform makes it optional).
+    public func registers(root: PhysicalAddress) -> [HardwareRegister] {
+        let value = configuration.mode.registerMode << 60 | (root >> 12) & 0xFFF_FFFF_FFFF
+        switch configuration.stage {
+        case .stage1: return [HardwareRegister(name: "SATP", value: value)]
+        case .stage2: return [HardwareRegister(name: "HGATP", value: value)]
+        }
+    }
+}

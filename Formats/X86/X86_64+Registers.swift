@@ -1,0 +1,21 @@
+import PageTable
+
+extension X86_64 {
+    /// Register values that make an x86-64 processor walk this table as exported:
+    ///
+    /// - `CR3`: the top table's address (PCID 0, PWT = PCD = 0: write-back walks).
+    /// - `CR4`: PAE (bit 5), and LA57 (bit 12) for 5-level paging; PGE clear (no leaf is global
+    ///   anyway), PCIDE, SMEP, SMAP and PKE clear.
+    /// - `EFER`: LME (bit 8, long mode) and NXE (bit 11, so XD is honoured).
+    /// - `PAT`: the `IA32_PAT` value of ``AttributeTableIndex``.
+    ///
+    /// CR0 must have PG, PE and WP set (WP makes read-only pages read-only for the supervisor
+    /// too); that is the system's choice, not the table's, so it is not exported.
+    public func registers(root: PhysicalAddress) -> [HardwareRegister] {
+        let cr4: UInt64 = 1 << 5 | (configuration.levels == .five ? 1 << 12 : 0)
+        return [HardwareRegister(name: "CR3", value: root & addressMask),
+                HardwareRegister(name: "CR4", value: cr4),
+                HardwareRegister(name: "EFER", value: 1 << 8 | 1 << 11),
+                HardwareRegister(name: "PAT", value: AttributeTableIndex.msr)]
+    }
+}

@@ -1,0 +1,27 @@
+import PageTableKit
+
+extension FormatEntry {
+    /// `riscv`: RISC-V Sv39/Sv48/Sv57 tables, stage 1 or the G-stage (``RISCV``), with the
+    /// Svnapot and Svpbmt extensions as flags. Without `--svpbmt` a PTE has no memory type, so
+    /// `c` and `d` are refused and plain mappings take the platform's PMA.
+    public static let riscv = FormatEntry(
+        name: RISCV.formatName,
+        summary: "RISC-V Sv39/Sv48/Sv57 page tables, stage 1 (satp) or G-stage (hgatp, Sv39x4...)",
+        options: [
+            FormatOption(name: "mode", valueSyntax: "sv39|sv48|sv57", defaultValue: "sv48",
+                         summary: "translation mode: 3, 4 or 5 levels"),
+            FormatOption(name: "stage", valueSyntax: "1|2", defaultValue: "1",
+                         summary: "translation stage (1: SATP, 2: G-stage, HGATP, 16K root)"),
+            .flag(name: "svnapot", summary: "Svnapot: 64K leaves of 16 NAPOT PTEs"),
+            .flag(name: "svpbmt", summary: "Svpbmt: memory types (none NC, c PMA, d IO)"),
+        ],
+        build: { (settings, memory, allocator) throws(UsageError) in
+            let mode = try settings.choice("mode", ["sv39": RISCV.Mode.sv39, "sv48": .sv48, "sv57": .sv57])
+            let stage = try settings.choice("stage", ["1": RISCV.Stage.stage1, "2": .stage2])
+            let format = RISCV(mode: mode, stage: stage, svnapot: settings.flag("svnapot"), svpbmt: settings.flag("svpbmt"))
+            return try makeTable(format, memory: memory, allocator: allocator, parameters: [
+                "mode": .string(mode.description),
+                "stage": .integer(Int64(stage.rawValue)),
+            ])
+        })
+}

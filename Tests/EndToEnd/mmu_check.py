@@ -1,0 +1,312 @@
+#!/usr/bin/env python3
+"""End-to-end MMU check with per-architecture drivers: exported `pagetable` images are loaded
+into QEMU's own MMU code (the `unicorn` package) and real loads, stores and instruction
+fetches at several privilege levels are compared with what the script mapped.
+
+    python3 Tests/EndToEnd/mmu_check.py --arch riscv   # riscv_driver.py
+    python3 Tests/EndToEnd/mmu_check.py --arch x86-64  # x86_driver.py
+
+A driver describes its configurations (CLI options, leaf sizes, address limits, PROTs), the
+permission rules of its architecture, and a machine: a unicorn CPU with the image loaded and
+paging on, which runs one access at one privilege level. Everything else -- scripts, the
+interval model, answers, probes, planted-bug self-tests -- is here and in e2e_common.py, so
+the ARM drivers can move in later.
+"""
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+try:
+    import unicorn  # noqa: F401
+except ImportError:
+    print("mmu-check: the unicorn package is missing (python3 -m pip install unicorn)")
+    print("mmu-check: 0 passed, 1 failed")
+    sys.exit(1)
+
+import e2e_common as common  # noqa: E402
+
+TOOL = "mmu-check"
+
+
+class Record:
+    """One `map` of the script: where, to where, how big, with which PROT."""
+
+    def __init__(self, iova, pa, size, prot):
+        self.iova, self.pa, self.size, self.prot = iova, pa, size, prot
+
+
+class Case:
+    def __init__(self, cfg, index):
+        self.cfg, self.index = cfg, index
+
+
+# ----------------------------------------------------------------------------
+# Scripts
+# ----------------------------------------------------------------------------
+def generate(rng, cfg, ops_count):
+    """-> (ops, model): a random script of maps (valid, invalid PROT, onto a mapping), unmaps
+    that never cut a leaf, and translates; each op carries the answer the model expects."""
+    model = common.Model()
+    ops = []
+    page = cfg.leaf_sizes[0]
+    big = cfg.leaf_sizes[1:]
+    windows = [rng.randrange(0, cfg.input_limit // common.G) * common.G for _ in range(3)]
+    for _ in range(ops_count):
+        r = rng.random()
+        if r < 0.55:
+            size = rng.choice(cfg.leaf_sizes[:3] if rng.random() < 0.9 else cfg.leaf_sizes)
+            count = rng.randint(1, 4 if size == page else 2)
+            length = size * count
+            if size >= common.G:
+                va = rng.randrange(0, cfg.input_limit // size) * size
+            else:
+                va = rng.choice(windows) + rng.randrange(0, common.G // size) * size
+            if va + length > cfg.input_limit:
+                continue
+            low, high = max(1, cfg.pa_low // size), cfg.pa_limit // size - count
+            if high <= low:
+                continue  # no output range for this leaf size (the driver's memory is smaller)
+            pa = rng.randrange(low, high) * size
+            if rng.random() < 0.2 and page < size <= common.G:  # a misaligned PA: smaller leaves
+                pa += (size >> 9 if size == common.G else page) * rng.randint(1, 15)
+            if model.overlaps(va, va + length):
+                continue
+            if rng.random() < 0.1:
+                prot = rng.choice(cfg.invalid_prots)
+                ops.append({"op": "map", "text": "map 0x%x 0x%x %s %s" % (va, pa, common.fmt_num(rng, length), prot),
+                            "want": "mapped 0 error invalid-attributes"})
+                continue
+            prot = rng.choice(cfg.valid_prots)
+            ops.append({"op": "map", "text": "map 0x%x 0x%x %s %s" % (va, pa, common.fmt_num(rng, length), prot),
+                        "want": "mapped %d" % length})
+            model.add(va, length, Record(va, pa, length, prot))
+        elif r < 0.6 and model.live:
+            s, e, rec = rng.choice(model.live)
+            ops.append({"op": "map", "text": "map 0x%x 0x%x 4K %s" % (s, cfg.pa_low, cfg.valid_prots[0]),
+                        "want": "mapped 0 error already-mapped"})
+        elif r < 0.85 and model.live:
+            s, e, rec = rng.choice(model.live)
+            a, b = common.pick_cut(rng, s, e, page)
+            if common.block_cut(rec, a, b, big):
+                a, b = s, e
+                if common.block_cut(rec, a, b, big):
+                    continue
+            ops.append({"op": "unmap", "text": "unmap 0x%x %s" % (a, common.fmt_num(rng, b - a)),
+                        "want": "unmapped %d" % (b - a)})
+            model.remove(a, b - a)
+        else:
+            va = common.random_probe(rng, model, cfg.input_limit)
+            op = common.translate_op(rng, va, False)
+            op["want"] = expected_translation(model, va)
+            ops.append(op)
+    return ops, model
+
+
+def expected_translation(model, va):
+    rec = model.lookup(va)
+    return "unmapped" if rec is None else "0x%x" % (rec.pa + va - rec.iova)
+
+
+def holes(model, limit):
+    out, cursor = [], 0
+    for s, e, _ in model.intervals():
+        if s > cursor:
+            out.append((cursor, s))
+        cursor = e
+    if cursor < limit:
+        out.append((cursor, limit))
+    return out
+
+
+# ----------------------------------------------------------------------------
+# One case
+# ----------------------------------------------------------------------------
+def run_case(driver, cfg, index, args, res, workdir, plant=None):
+    """Generate, run and check one script; with `plant`, corrupt the harness's model first
+    (a planted bug the check must notice). -> number of failures this case recorded."""
+    before = res.failed
+    rng = random.Random("%d/%s/%d" % (args.seed, cfg.name, index))
+    case = Case(cfg, index)
+    ops, model = generate(rng, cfg, args.ops)
+    cand = common.probe_candidates(rng, model, holes(model, cfg.input_limit), cfg.input_limit, 8)
+    finals = common.choose_probes(rng, cand, cfg.input_limit, args.probes)
+    for va in finals:
+        op = common.translate_op(rng, va, True)
+        op["want"] = expected_translation(model, va)
+        ops.append(op)
+    folder = os.path.join(workdir, "%s-%d" % (cfg.name, index))
+    os.makedirs(folder, exist_ok=True)
+    script = os.path.join(folder, "script.pt")
+    with open(script, "w") as f:
+        f.write(common.script_text(ops))
+    export = os.path.join(folder, "export")
+    lines, _ = common.run_cli(case, args.command + ["run", "--format", driver.FORMAT] + cfg.args
+                              + ["--export", export, script], res)
+    if lines is None:
+        return res.failed - before
+    if len(lines) != len(ops):
+        res.fail(case, "%d answer lines for %d operations" % (len(lines), len(ops)), sources=("reply",))
+        return res.failed - before
+    for op, line in zip(ops, lines):
+        if op["op"] == "translate":
+            common.check_translate(case, op, line, op["want"], [], res)
+        elif line != op["want"]:
+            res.fail(case, "`%s` answered %r" % (op["text"], line), expected=op["want"], got=line, sources=("reply",))
+        else:
+            res.ok()
+    manifest, memory = common.read_export(case, export, res)
+    if manifest is None:
+        return res.failed - before
+    layout = common.manifest_layout(case, manifest, res, driver.REGISTERS[cfg.stage])
+    if layout is None:
+        return res.failed - before
+    if plant:
+        plant(rng, model)
+    machine = driver.Machine(cfg, manifest, memory, layout, finals)
+    check_hardware(driver, machine, case, model, finals, res, args)
+    if res.failed == before and not args.keep:
+        shutil.rmtree(folder, ignore_errors=True)
+    return res.failed - before
+
+
+def check_hardware(driver, machine, case, model, vas, res, args):
+    """Loads, stores and fetches at every privilege level of the configuration at every probe
+    VA. Drivers whose machine runs a whole batch at once (`batch`) get every request together."""
+    cfg = case.cfg
+    bits = cfg.input_limit.bit_length() - 1
+    privileges = getattr(cfg, "privileges", driver.PRIVILEGES)
+    kinds = ("load", "store", "fetch") if args.exec else ("load", "store")
+    requests, wants = [], []
+    for va in vas:
+        rec = model.lookup(va)
+        word = va & ~7
+        pa = None if rec is None else rec.pa + word - rec.iova
+        # Stage-1 input addresses are the low `bits` bits of a virtual address; the upper half
+        # of the input space is the sign-extended (negative) half of the address space.
+        sign_extends = getattr(cfg, "sign_extends", True)
+        hardware_va = word | (2 ** 64 - (1 << bits)) if sign_extends and word >> (bits - 1) else word
+        for priv in privileges:
+            for kind in kinds:
+                allowed = rec is not None and driver.allowed(cfg, rec.prot, priv, kind)
+                requests.append((kind, hardware_va, priv, pa))
+                wants.append(("ok" if allowed else "fault", rec))
+    if getattr(machine, "batch", False):
+        outcomes = machine.access_all(requests)
+    else:
+        outcomes = [machine.access(kind, va, priv, pa) for kind, va, priv, pa in requests]
+    for (kind, va, priv, pa), (want, rec), got in zip(requests, wants, outcomes):
+        if got != want:
+            res.fail(case, "%s at 0x%x as %s (%s): QEMU says %s" % (
+                kind, va, priv, "unmapped" if rec is None else "%s -> 0x%x" % (rec.prot, pa), got),
+                va, want, got, sources=(kind,))
+        else:
+            res.ok()
+
+
+# ----------------------------------------------------------------------------
+# Planted bugs: the model is made to lie; the check must notice every time.
+# ----------------------------------------------------------------------------
+def plant_wrong_address(rng, model):
+    s, e, rec = max(model.live, key=lambda t: t[1] - t[0])
+    model.live = [(a, b, r) if r is not rec else (a, b, Record(r.iova, r.pa + 0x1000 * 16, r.size, r.prot))
+                  for a, b, r in model.live]
+
+
+def plant_dropped_mapping(rng, model):
+    s, e, rec = max(model.live, key=lambda t: t[1] - t[0])
+    model.remove(s, e - s)
+
+
+def plant_wrong_permission(rng, model):
+    live = []
+    for a, b, r in model.live:
+        flipped = r.prot.replace("w", "") if "w" in r.prot else r.prot + "w"
+        live.append((a, b, Record(r.iova, r.pa, r.size, flipped)))
+    model.live = live
+
+
+def plant_wrong_privilege(rng, model):
+    live = []
+    for a, b, r in model.live:
+        flipped = r.prot.replace("p", "") if "p" in r.prot else r.prot + "p"
+        live.append((a, b, Record(r.iova, r.pa, r.size, flipped)))
+    model.live = live
+
+
+PLANTS = [("wrong-address", plant_wrong_address), ("dropped-mapping", plant_dropped_mapping),
+          ("wrong-permission", plant_wrong_permission), ("wrong-privilege", plant_wrong_privilege)]
+
+
+def self_test(driver, configs, args, workdir):
+    """Every planted bug in every configuration must be noticed. -> (passed, failed)."""
+    passed = failed = 0
+    for cfg in configs:
+        if not cfg.privilege_test:
+            plants = [p for p in PLANTS if p[0] != "wrong-privilege"]
+        else:
+            plants = PLANTS
+        for name, plant in plants:
+            quiet = common.Results(args.seed, False, quiet=True)
+            caught = run_case(driver, cfg, 1000, args, quiet, workdir, plant)
+            if caught > 0:
+                passed += 1
+            else:
+                failed += 1
+                print("SELF-TEST FAILED seed=%d config=%s: planted %s went unnoticed" % (args.seed, cfg.name, name))
+    return passed, failed
+
+
+def main():
+    ap = common.arg_parser(__doc__.splitlines()[0], cases=3, ops=40,
+                           ops_help="operations per script (default 40)",
+                           probes_help="final probe addresses per script (default 160)")
+    ap.add_argument("--arch", required=True, choices=["riscv", "riscv-system", "x86-64"],
+                    help="riscv and x86-64: unicorn; riscv-system: qemu-system-riscv64 (G-stage, Svnapot, Svpbmt)")
+    ap.add_argument("--no-exec", dest="exec", action="store_false", help="skip the instruction-fetch probes")
+    ap.add_argument("--no-self-test", dest="self_test", action="store_false", help="skip the planted-bug self-tests")
+    ap.add_argument("--keep", metavar="DIR", help="keep every script and export in DIR")
+    ap.add_argument("-v", dest="verbose", action="store_true")
+    args = ap.parse_args()
+    if args.arch == "riscv":
+        import riscv_driver as driver
+    elif args.arch == "riscv-system":
+        import riscv_system_driver as driver
+    else:
+        import x86_driver as driver
+    tool = "%s-%s" % (TOOL, args.arch)
+    configs = driver.configurations()
+    if args.list_configs:
+        for c in configs:
+            print(c.name)
+        return 0
+    configs = common.select_configs(ap, args, configs)
+    command = common.pagetable_command(tool, args.pagetable)
+    if command is None:
+        return 1
+    args.command = command
+    t0 = time.time()
+    print("%s: seed %d" % (tool, args.seed))
+    workdir = args.keep or tempfile.mkdtemp(prefix="mmu-check-")
+    res = common.Results(args.seed, args.verbose)
+    common.run_cases(configs, args, res, workdir, lambda cfg, i: run_case(driver, cfg, i, args, res, workdir))
+    passed, failed = res.passed, res.failed
+    if args.self_test:
+        caught, missed = self_test(driver, configs, args, workdir)
+        print("%s: self-test: %d planted bugs caught, %d missed" % (tool, caught, missed))
+        failed += missed
+    if failed and not args.keep:
+        print("%s: scripts and exports kept in %s" % (tool, workdir))
+    elif not args.keep:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return common.finish(tool, args.seed, t0, passed, failed)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
