@@ -6,18 +6,24 @@ extension PageTable {
     /// Each operation is estimated on the table as it is now (``estimateMap(iova:size:physicalAddress:)``,
     /// ``estimateUnmap(iova:size:)``, ``estimateRepeat(iova:size:pageSize:)``); a map or repeat
     /// that follows any unmap is estimated as if no table existed below the top (an unmap may
-    /// free a table that a later map elsewhere in its span would have used). Throws `out-of-memory` (or a validation error) with nothing
+    /// free a table that a later map elsewhere in its span would have used), and an unmap that
+    /// follows a repeat on a format with shared tables as if it copied one shared table per
+    /// level at each end of its range (the repeat may share tables the unmap then cuts into).
+    /// Throws `out-of-memory` (or a validation error) with nothing
     /// changed: the table is untouched and nothing stays allocated.
     public func prepare(_ operations: [BatchOperation]) throws(PageTableError) -> PreparedBatch<Allocator> {
         var estimate = TableEstimate(levels: geometry.levelCount)
         var afterUnmap = false
+        var afterSharingRepeat = false
         for operation in operations {
             switch operation {
             case .unmap(let iova, let size):
-                estimate.add(try estimateUnmap(iova: iova, size: size))
+                let copies = try estimateUnmap(iova: iova, size: size)
+                estimate.add(afterSharingRepeat ? worstCaseCopies() : copies)
                 afterUnmap = true
             case .repeat(let iova, let size, _, let pageSize, _):
                 estimate.add(try repeatEstimate(iova: iova, size: size, pageSize: pageSize, onEmptyTable: afterUnmap))
+                afterSharingRepeat = afterSharingRepeat || format.allowsSharedTables
             case .map(let iova, let physicalAddress, let size, _):
                 if afterUnmap {
                     estimate.add(try emptyTableEstimate(iova: iova, size: size, physicalAddress: physicalAddress))
@@ -101,6 +107,17 @@ extension PageTable {
         }
         sync()
         return outcomes
+    }
+
+    /// The most an unmap can copy: one shared table per level below the top at each end of its
+    /// range (the path to a partly covered shared table; covered ones are dropped, not copied).
+    private func worstCaseCopies() -> TableEstimate {
+        var estimate = TableEstimate(levels: geometry.levelCount)
+        for level in 0..<geometry.topLevel {
+            estimate.tablesPerLevel[level] = 2
+            estimate.bytes += 2 * shapes[level].tableBytes
+        }
+        return estimate
     }
 
     /// The tables a map would need if no table existed below the top one.
