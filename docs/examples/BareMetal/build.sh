@@ -2,8 +2,8 @@
 # Builds the library for a bare-metal triple with Embedded Swift, straight from its sources,
 # then either the AArch64 example kernel or the link check for that triple.
 #
-#   build.sh kernel    [OUT]            -> OUT/kernel.elf (aarch64-none-none-elf)
-#   build.sh linkcheck TRIPLE [OUT]     -> OUT/linkcheck-TRIPLE.elf
+#   build.sh kernel    [OUT]            -> OUT/aarch64-none-none-elf/kernel.elf
+#   build.sh linkcheck TRIPLE [OUT]     -> OUT/TRIPLE/linkcheck.elf (bootable on ARMv7)
 #
 # SWIFTC, CLANG and LLD may name the tools (default: from PATH, else /opt/swift/usr/bin).
 set -euo pipefail
@@ -50,12 +50,17 @@ fi
 
 if [ "$what" = kernel ]; then
     "$CLANG" --target="$triple" "${cflags[@]}" -c "$here/start.S" -o "$out/start.o"
-    "${swift[@]}" -module-name Kernel -enable-experimental-feature Extern \
+    # KERNEL_SWIFTFLAGS: extra flags, e.g. `-D KERNEL_ONLY` to leave out the API exercise.
+    "${swift[@]}" -module-name Kernel -enable-experimental-feature Extern ${KERNEL_SWIFTFLAGS:-} \
         -c "$here/Kernel.swift" "$here/Hardware.swift" "$here/APIExercise.swift" -o "$out/Kernel.o"
     "$LLD" -T "$here/kernel.ld" --gc-sections -o "$out/kernel.elf" "$out/start.o" "$out/Kernel.o" "${objects[@]}"
     echo "$out/kernel.elf"
 else
-    "${swift[@]}" -module-name LinkCheck -c "$here/LinkCheck.swift" "$here/APIExercise.swift" -o "$out/LinkCheck.o"
-    "$LLD" --gc-sections -e linkcheck_main -o "$out/linkcheck.elf" "$out/LinkCheck.o" "${objects[@]}"
+    "${swift[@]}" -module-name LinkCheck -enable-experimental-feature Extern -c "$here/LinkCheck.swift" "$here/APIExercise.swift" -o "$out/LinkCheck.o"
+    if [ "$triple" = armv7-none-none-eabi ]; then  # Bootable: qemu-system-arm -M virt.
+        "$CLANG" --target="$triple" "${cflags[@]}" -c "$here/start-armv7.S" -o "$out/start.o"
+        objects+=("$out/start.o" -e _start)
+    fi
+    "$LLD" -T "$here/linkcheck.ld" --gc-sections -o "$out/linkcheck.elf" "$out/LinkCheck.o" "${objects[@]}"
     echo "$out/linkcheck.elf"
 fi

@@ -52,6 +52,45 @@ __attribute__((used)) int64_t eabi_ldivmod(int64_t n, int64_t d, int64_t *remain
 DIVMOD_WRAPPER(__aeabi_uldivmod, eabi_uldivmod)
 DIVMOD_WRAPPER(__aeabi_ldivmod, eabi_ldivmod)
 
+/// 32-bit division with the remainder: quotient in r0, remainder in r1, which is how a
+/// 64-bit value is returned.
+uint64_t __aeabi_uidivmod(unsigned n, unsigned d) {
+    uint64_t r;
+    unsigned q = (unsigned)divide(n, d, &r);
+    return (uint64_t)(uint32_t)r << 32 | q;
+}
+
+uint64_t __aeabi_idivmod(int n, int d) {
+    unsigned un = n < 0 ? -(unsigned)n : (unsigned)n, ud = d < 0 ? -(unsigned)d : (unsigned)d;
+    uint64_t r;
+    unsigned q = (unsigned)divide(un, ud, &r);
+    int quotient = (n < 0) != (d < 0) ? -(int)q : (int)q, remainder = n < 0 ? -(int)r : (int)r;
+    return (uint64_t)(uint32_t)remainder << 32 | (uint32_t)quotient;
+}
+
+/// 64-bit shifts by a variable amount, on 32-bit halves (a 64-bit shift here would call them).
+uint64_t __aeabi_llsl(uint64_t value, int shift) {
+    uint32_t low = (uint32_t)value, high = (uint32_t)(value >> 32);
+    if (shift >= 32) { high = low << (shift - 32); low = 0; }
+    else if (shift > 0) { high = high << shift | low >> (32 - shift); low <<= shift; }
+    return (uint64_t)high << 32 | low;
+}
+
+uint64_t __aeabi_llsr(uint64_t value, int shift) {
+    uint32_t low = (uint32_t)value, high = (uint32_t)(value >> 32);
+    if (shift >= 32) { low = high >> (shift - 32); high = 0; }
+    else if (shift > 0) { low = low >> shift | high << (32 - shift); high >>= shift; }
+    return (uint64_t)high << 32 | low;
+}
+
+int64_t __aeabi_lasr(int64_t value, int shift) {
+    uint32_t low = (uint32_t)value;
+    int32_t high = (int32_t)(value >> 32);
+    if (shift >= 32) { low = (uint32_t)(high >> (shift - 32)); high >>= 31; }
+    else if (shift > 0) { low = low >> shift | (uint32_t)high << (32 - shift); high >>= shift; }
+    return (int64_t)((uint64_t)(uint32_t)high << 32 | low);
+}
+
 unsigned __aeabi_uidiv(unsigned n, unsigned d) { uint64_t r; return (unsigned)divide(n, d, &r); }
 int __aeabi_idiv(int n, int d) {
     unsigned un = n < 0 ? -(unsigned)n : (unsigned)n, ud = d < 0 ? -(unsigned)d : (unsigned)d;
