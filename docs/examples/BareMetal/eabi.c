@@ -111,20 +111,3 @@ void __aeabi_memset8(void *d, size_t n, int c) { memset(d, c, n); }
 void __aeabi_memclr(void *d, size_t n) { memset(d, 0, n); }
 void __aeabi_memclr4(void *d, size_t n) { memset(d, 0, n); }
 void __aeabi_memclr8(void *d, size_t n) { memset(d, 0, n); }
-
-/// `ceil`, which the Embedded standard library's Double rounding calls: on the bits, since
-/// VFPv3 has no rounding instruction and conversions would need more helpers.
-double ceil(double x) {
-    union { double d; uint64_t u; } v = { x };
-    int exponent = (int)((v.u >> 52) & 0x7ff) - 1023;
-    if (exponent >= 52) return x;                      // Integral, infinite or NaN.
-    if (exponent < 0) {                                // |x| < 1
-        if ((v.u << 1) == 0) return x;                 // +0 or -0
-        return (v.u >> 63) ? -0.0 : 1.0;
-    }
-    uint64_t fraction = 0x000fffffffffffffull >> exponent;
-    if ((v.u & fraction) == 0) return x;               // Already integral.
-    if (!(v.u >> 63)) v.u += fraction + 1;             // Positive: up to the next integer.
-    v.u &= ~fraction;                                  // Negative: truncation is ceil.
-    return v.d;
-}

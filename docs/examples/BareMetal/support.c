@@ -130,3 +130,21 @@ void report_unexpected(uint64_t syndrome, uint64_t address) {
     put_hex(address);
     putchar('\n');
 }
+
+/// `ceil`, which the Embedded standard library's hash tables call when sizing (AArch64 has an
+/// instruction for it; ARMv7 VFPv3 and RV64GC do not). On the bits: conversions would need
+/// more helpers on ARMv7.
+double ceil(double x) {
+    union { double d; uint64_t u; } v = { x };
+    int exponent = (int)((v.u >> 52) & 0x7ff) - 1023;
+    if (exponent >= 52) return x;                      // Integral, infinite or NaN.
+    if (exponent < 0) {                                // |x| < 1
+        if ((v.u << 1) == 0) return x;                 // +0 or -0
+        return (v.u >> 63) ? -0.0 : 1.0;
+    }
+    uint64_t fraction = 0x000fffffffffffffull >> exponent;
+    if ((v.u & fraction) == 0) return x;               // Already integral.
+    if (!(v.u >> 63)) v.u += fraction + 1;             // Positive: up to the next integer.
+    v.u &= ~fraction;                                  // Negative: truncation is ceil.
+    return v.d;
+}
