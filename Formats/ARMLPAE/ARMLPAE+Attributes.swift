@@ -37,14 +37,14 @@ extension ARMLPAE {
 
     /// Encodes attributes the way Linux's io-pgtable does for ARM LPAE:
     ///
-    /// - Stage 1: AF and nG always; AP[2] (read-only) without write; AP[1] (EL0 access) unless
-    ///   privileged; UXN and PXN without execute, and UXN alone for privileged executable
+    /// - Stage 1: AF always, and nG unless ``MapAttributes/global``; AP[2] (read-only) without
+    ///   write; AP[1] (EL0 access) unless privileged; UXN and PXN without execute, and UXN alone for privileged executable
     ///   mappings (EL0 never executes what it cannot access); AttrIndx 2 for device, 1 for cacheable,
     ///   0 otherwise (see ``MemoryAttributeIndex``); SH inner-shareable for cacheable memory,
     ///   outer-shareable otherwise, unless given. Write without read cannot be expressed.
     /// - Stage 2: AF; S2AP read and write bits independently (write-only is possible); XN[1]
     ///   without execute; MemAttr 0xF cacheable, 0x1 device, 0x5 otherwise; SH as stage 1.
-    ///   Privileged-only and non-secure cannot be expressed.
+    ///   Privileged-only, non-secure and global cannot be expressed.
     ///
     /// Throws `invalid-attributes` for no read and no write, for what the stage cannot express,
     /// and for unknown format flags.
@@ -59,7 +59,7 @@ extension ARMLPAE {
         switch configuration.stage {
         case .stage1:
             guard access.contains(.read) else { throw refuse("stage 1 cannot grant write without read") }
-            bits |= DescriptorBits.notGlobal
+            if !attributes.global { bits |= DescriptorBits.notGlobal }
             if !access.contains(.write) { bits |= DescriptorBits.readOnly }
             if !attributes.privileged { bits |= DescriptorBits.unprivileged }
             if !access.contains(.execute) {
@@ -78,6 +78,7 @@ extension ARMLPAE {
         case .stage2:
             guard !attributes.privileged else { throw refuse("stage 2 has no privileged-only permission") }
             guard !attributes.formatFlags.contains(.armNonSecure) else { throw refuse("stage 2 has no NS bit") }
+            guard !attributes.global else { throw refuse("stage 2 has no nG bit") }
             if access.contains(.read) { bits |= DescriptorBits.stage2Read }
             if access.contains(.write) { bits |= DescriptorBits.stage2Write }
             if !access.contains(.execute) { bits |= DescriptorBits.stage2ExecuteNever }
@@ -102,6 +103,7 @@ extension ARMLPAE {
             let executeNever = attributes.privileged ? DescriptorBits.privilegedExecuteNever : DescriptorBits.executeNever
             if descriptor & executeNever == 0 { attributes.access.insert(.execute) }
             if descriptor & DescriptorBits.nonSecure != 0 { attributes.formatFlags.insert(.armNonSecure) }
+            attributes.global = descriptor & DescriptorBits.notGlobal == 0
             switch Int((descriptor >> DescriptorBits.attributeIndexShift) & 7) {
             case MemoryAttributeIndex.device: attributes.memoryType = .device
             case MemoryAttributeIndex.normalWriteBack: attributes.memoryType = .cacheable

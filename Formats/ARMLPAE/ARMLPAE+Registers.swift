@@ -1,5 +1,18 @@
 import PageTable
 
+extension HardwareRegister.ID {
+    /// ARM LPAE stage 1: `TTBR0_EL1`, the root table's address.
+    public static let armTTBR0 = Self(rawValue: 0x0001_0001)
+    /// ARM LPAE stage 1: `TCR_EL1`, the translation control register.
+    public static let armTCR = Self(rawValue: 0x0001_0002)
+    /// ARM LPAE stage 1: `MAIR_EL1`, the memory attribute indirection register.
+    public static let armMAIR = Self(rawValue: 0x0001_0003)
+    /// ARM LPAE stage 2: `VTTBR_EL2`, the root table's address.
+    public static let armVTTBR = Self(rawValue: 0x0001_0004)
+    /// ARM LPAE stage 2: `VTCR_EL2`, the stage-2 translation control register.
+    public static let armVTCR = Self(rawValue: 0x0001_0005)
+}
+
 extension ARMLPAE {
     /// Register values that make an ARMv8 MMU walk this table as exported.
     ///
@@ -21,13 +34,13 @@ extension ARMLPAE {
         switch configuration.stage {
         case .stage1:
             let tcr = (64 - ias) | walk | granuleField << 14 | 1 << 23 | physicalSizeField << 32
-            return [HardwareRegister(name: "TTBR0", value: base),
-                    HardwareRegister(name: "TCR", value: tcr),
-                    HardwareRegister(name: "MAIR", value: MemoryAttributeIndex.mair)]
+            return [HardwareRegister(.armTTBR0, name: "TTBR0", value: base),
+                    HardwareRegister(.armTCR, name: "TCR", value: tcr),
+                    HardwareRegister(.armMAIR, name: "MAIR", value: MemoryAttributeIndex.mair)]
         case .stage2:
             let vtcr = (64 - ias) | startLevelField << 6 | walk | granuleField << 14 | physicalSizeField << 16 | 1 << 31
-            return [HardwareRegister(name: "VTTBR", value: base),
-                    HardwareRegister(name: "VTCR", value: vtcr)]
+            return [HardwareRegister(.armVTTBR, name: "VTTBR", value: base),
+                    HardwareRegister(.armVTCR, name: "VTCR", value: vtcr)]
         }
     }
 

@@ -64,11 +64,12 @@ extension ARMv7Short {
     /// - S unless `shareability` is `.nonShareable`: shareable device and non-cacheable memory
     ///   is outer shareable and shareable cacheable memory inner shareable (PRRR.NOSn), so the
     ///   other choices (`.inner` for non-cacheable or device, `.outer` for cacheable) are refused.
-    /// - nG always (mappings are per address space, like Linux's).
+    /// - nG always (mappings are per address space, like Linux's): ``MapAttributes/global``
+    ///   is refused.
     /// - NS in sections and supersections with ``MapAttributes/FormatFlags/armV7NonSecure``,
     ///   which must match ``Configuration/nonSecure``.
     ///
-    /// Throws `invalid-attributes` for no read and no write, write without read, an
+    /// Throws `invalid-attributes` for no read and no write, write without read, global, an
     /// inexpressible shareability, a non-secure flag that does not match the table, and unknown
     /// format flags.
     public func encode(_ attributes: MapAttributes) throws(PageTableError) -> EncodedAttributes {
@@ -79,6 +80,7 @@ extension ARMv7Short {
         guard access.contains(.read) || access.contains(.write) else { throw refuse("neither read nor write") }
         guard access.contains(.read) else { throw refuse("ARMv7 short descriptors cannot grant write without read") }
         guard attributes.formatFlags.subtracting(.armV7NonSecure).isEmpty else { throw refuse("unknown format flags") }
+        guard !attributes.global else { throw refuse("global mappings are not supported: nG is always set") }
         let nonSecure = attributes.formatFlags.contains(.armV7NonSecure)
         guard nonSecure == configuration.nonSecure else {
             throw refuse(configuration.nonSecure

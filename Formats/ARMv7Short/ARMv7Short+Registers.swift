@@ -1,5 +1,20 @@
 import PageTable
 
+extension HardwareRegister.ID {
+    /// ARMv7 short descriptors: `TTBR0`.
+    public static let armV7TTBR0 = Self(rawValue: 0x0002_0001)
+    /// ARMv7 short descriptors: `TTBCR`.
+    public static let armV7TTBCR = Self(rawValue: 0x0002_0002)
+    /// ARMv7 short descriptors: `DACR`.
+    public static let armV7DACR = Self(rawValue: 0x0002_0003)
+    /// ARMv7 short descriptors: `PRRR`.
+    public static let armV7PRRR = Self(rawValue: 0x0002_0004)
+    /// ARMv7 short descriptors: `NMRR`.
+    public static let armV7NMRR = Self(rawValue: 0x0002_0005)
+    /// ARMv7 short descriptors: `SCTLR`.
+    public static let armV7SCTLR = Self(rawValue: 0x0002_0006)
+}
+
 extension ARMv7Short {
     /// SCTLR bits this layout needs set.
     public enum ControlBits {
@@ -29,11 +44,11 @@ extension ARMv7Short {
     public func registers(root: PhysicalAddress) -> [HardwareRegister] {
         let walk: UInt64 = configuration.coherentWalk ? (1 << 6 | 1 << 3 | 1 << 1 | 1 << 5) : 0
         let sctlr = ControlBits.mmuEnable | ControlBits.texRemap | ControlBits.accessFlagEnable
-        return [HardwareRegister(name: "TTBR0", value: (root & 0xFFFF_C000) | walk),
-                HardwareRegister(name: "TTBCR", value: 0),
-                HardwareRegister(name: "DACR", value: 0x1),
-                HardwareRegister(name: "PRRR", value: UInt64(RemapIndex.prrr)),
-                HardwareRegister(name: "NMRR", value: UInt64(RemapIndex.nmrr)),
-                HardwareRegister(name: "SCTLR", value: sctlr)]
+        return [HardwareRegister(.armV7TTBR0, name: "TTBR0", value: (root & 0xFFFF_C000) | walk),
+                HardwareRegister(.armV7TTBCR, name: "TTBCR", value: 0),
+                HardwareRegister(.armV7DACR, name: "DACR", value: 0x1),
+                HardwareRegister(.armV7PRRR, name: "PRRR", value: UInt64(RemapIndex.prrr)),
+                HardwareRegister(.armV7NMRR, name: "NMRR", value: UInt64(RemapIndex.nmrr)),
+                HardwareRegister(.armV7SCTLR, name: "SCTLR", value: sctlr)]
     }
 }

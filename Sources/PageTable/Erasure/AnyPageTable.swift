@@ -17,14 +17,18 @@ public final class AnyPageTable {
     @usableFromInline let operations: Operations
 
     /// Wraps `table`, taking ownership of it.
+    ///
+    /// A convenience initializer: Embedded Swift refuses a generic designated one.
     @inlinable
-    public init<Format, Memory, Allocator, Invalidator>(_ table: consuming PageTable<Format, Memory, Allocator, Invalidator>) {
-        formatName = table.format.name
-        geometry = table.format.geometry
-        root = table.root
-        registers = table.registers
+    public convenience init<Format, Memory, Allocator, Invalidator>(
+        _ table: consuming PageTable<Format, Memory, Allocator, Invalidator>
+    ) {
+        let formatName = table.format.name
+        let geometry = table.format.geometry
+        let root = table.root
+        let registers = table.registers
         let box = Box<Format, Memory, Allocator, Invalidator>(table)
-        operations = Operations(
+        let operations = Operations(
             map: { box.table.map(iova: $0, to: $1, size: $2, attributes: $3) },
             mapAll: { box.table.mapAll(iova: $0, to: $1, size: $2, attributes: $3) },
             mapPages: { box.table.mapPages(iova: $0, to: $1, pageSize: $2, pageCount: $3, attributes: $4) },
@@ -42,6 +46,17 @@ public final class AnyPageTable {
             counts: { (box.table.tableCount, box.table.tableBytes, box.table.syncCount, box.table.cacheCleanCount) },
             invariantViolations: { box.table.invariantViolations() },
             levelName: { box.table.format.levelName($0) })
+        self.init(formatName: formatName, geometry: geometry, root: root, registers: registers, operations: operations)
+    }
+
+    @usableFromInline
+    init(formatName: String, geometry: TableGeometry, root: PhysicalAddress, registers: [HardwareRegister],
+         operations: Operations) {
+        self.formatName = formatName
+        self.geometry = geometry
+        self.root = root
+        self.registers = registers
+        self.operations = operations
     }
 
     /// See ``PageTable/map(iova:to:size:attributes:)``.

@@ -15,15 +15,21 @@ public struct MapAttributes: Hashable, Sendable, CustomStringConvertible {
     /// Format-specific options (for example ARM's non-secure bit). Each format defines its
     /// own members in an extension and rejects members it does not know.
     public var formatFlags: FormatFlags
+    /// The mapping is the same in every address space, so the TLB entry is not tagged with an
+    /// address-space identifier (ARM stage 1: nG clear) -- what a kernel wants for its own
+    /// mappings. Off by default. Formats with no such bit refuse it (`invalid-attributes`):
+    /// ARM stage 2 and ARMv7 short descriptors (whose nG this library always sets).
+    public var global: Bool
 
     /// Creates attributes.
     public init(access: Access, privileged: Bool = false, memoryType: MemoryType = .normal,
-                shareability: Shareability? = nil, formatFlags: FormatFlags = []) {
+                shareability: Shareability? = nil, formatFlags: FormatFlags = [], global: Bool = false) {
         self.access = access
         self.privileged = privileged
         self.memoryType = memoryType
         self.shareability = shareability
         self.formatFlags = formatFlags
+        self.global = global
     }
 
     /// Read, write and execute permissions.

@@ -58,7 +58,18 @@ public final class PhysicalArena: TableMemory, @unchecked Sendable {
     public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: host, count: size) }
 }
 
-#if canImport(Glibc)
+#if hasFeature(Embedded)
+// Embedded Swift has no C library module: the standard library's allocator stands in.
+private func calloc(_ count: Int, _ size: Int) -> UnsafeMutableRawPointer? {
+    let (bytes, overflow) = count.multipliedReportingOverflow(by: size)
+    guard !overflow, bytes > 0 else { return nil }
+    let memory = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 16)
+    memory.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+    return memory
+}
+
+private func free(_ memory: UnsafeMutableRawPointer) { memory.deallocate() }
+#elseif canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl

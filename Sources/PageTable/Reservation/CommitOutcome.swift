@@ -32,8 +32,16 @@ public struct CommitError: Error, Hashable, Sendable {
 
     /// The error as a commit reports it; `nil` for `out-of-memory`, which a commit cannot meet.
     init?(_ error: PageTableError) {
-        guard let kind = Kind(rawValue: error.kind.rawValue) else { return nil }
-        self.kind = kind
+        // A switch, not `Kind(rawValue:)`: comparing the names would pull in String's Unicode tables.
+        switch error.kind {
+        case .alreadyMapped: kind = .alreadyMapped
+        case .partialLeaf: kind = .partialLeaf
+        case .notMapped: kind = .notMapped
+        case .misaligned: kind = .misaligned
+        case .outOfRange: kind = .outOfRange
+        case .invalidAttributes: kind = .invalidAttributes
+        case .outOfMemory: return nil
+        }
         self.error = error
     }
 }

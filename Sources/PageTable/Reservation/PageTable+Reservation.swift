@@ -48,7 +48,7 @@ extension PageTable {
     }
 
     /// The reserved ranges, one entry per reservation.
-    public var reservedRanges: [Range<VirtualAddress>] { reservations.reservations.map(\.range) }
+    public var reservedRanges: [Range<VirtualAddress>] { reservations.reservations.map { $0.range } }
 
     /// Creates and pins the tables below `table` (of `level`) that `range` needs, and sets
     /// aside as `spares` the tables that parts now covered by large leaves would need.

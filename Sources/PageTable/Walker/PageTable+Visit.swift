@@ -6,8 +6,8 @@ extension PageTable {
     /// default) its items are visited every time, so every leaf of the naive expansion is
     /// reported -- for a huge repeat that is a great many. Without it, a shared table met again
     /// is reported with ``TableInfo/isRepeat`` set and its items are not visited again.
-    public func visit(_ range: Range<VirtualAddress>? = nil, expandingShared: Bool = true,
-                      _ body: (TreeNode) throws -> Void) rethrows {
+    public func visit<E: Error>(_ range: Range<VirtualAddress>? = nil, expandingShared: Bool = true,
+                                _ body: (TreeNode) throws(E) -> Void) throws(E) {
         let range = range ?? 0..<geometry.inputLimit
         var seen: Set<PhysicalAddress> = []
         try visitTable(root, level: geometry.topLevel, base: 0, range: range, references: 0,
@@ -15,15 +15,16 @@ extension PageTable {
     }
 
     /// Calls `body` with every leaf intersecting `range` (all leaves if `nil`), in address order.
-    public func forEachMapping(in range: Range<VirtualAddress>? = nil, _ body: (Mapping) throws -> Void) rethrows {
-        try visit(range) { node in
+    public func forEachMapping<E: Error>(in range: Range<VirtualAddress>? = nil,
+                                         _ body: (Mapping) throws(E) -> Void) throws(E) {
+        try visit(range) { (node) throws(E) in
             if case .leaf(let mapping) = node { try body(mapping) }
         }
     }
 
-    func visitTable(_ address: PhysicalAddress, level: Int, base: VirtualAddress, range: Range<VirtualAddress>,
-                    references: Int, expandingShared: Bool, seen: inout Set<PhysicalAddress>,
-                    _ body: (TreeNode) throws -> Void) rethrows {
+    func visitTable<E: Error>(_ address: PhysicalAddress, level: Int, base: VirtualAddress,
+                              range: Range<VirtualAddress>, references: Int, expandingShared: Bool,
+                              seen: inout Set<PhysicalAddress>, _ body: (TreeNode) throws(E) -> Void) throws(E) {
         let shape = shapes[level]
         let isRepeat = references > 1 && !seen.insert(address).inserted
         try body(.table(TableInfo(address: address, level: level, virtualAddress: base, bytes: shape.tableBytes,

@@ -42,6 +42,8 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
     @usableFromInline var reservations = ReservationBook()
     @usableFromInline var shared = SharedTables()
     @usableFromInline var preparedTables = PreparedTables()
+    /// Set by ``detach()``: the deinit then leaves the tree to the hardware.
+    @usableFromInline var isDetached = false
 
     /// Creates an empty table: allocates and zeroes the top table.
     ///
@@ -73,6 +75,7 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
     }
 
     deinit {
+        if isDetached { shapes.deallocate(); return }
         invalidator.invalidateAll()
         for table in gather.unlinkedTables { allocator.free(table.address, bytes: table.bytes) }
         for reservation in reservations.reservations {
@@ -233,7 +236,7 @@ extension PageTable {
         guard !gather.isEmpty else { return }
         if !gather.modifiedRanges.isEmpty {
             // A table unlinked by this operation is never walked again: no need to clean it.
-            let unlinked = Set(gather.unlinkedTables.map(\.address))
+            let unlinked = Set(gather.unlinkedTables.map { $0.address })
             for range in gather.modifiedRanges where !unlinked.contains(range.table) {
                 makeVisible(range.table &+ UInt64(range.offset), bytes: range.bytes)
             }
