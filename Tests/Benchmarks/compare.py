@@ -6,11 +6,13 @@ so that background load hits both alike), takes the median of each case's nsPerO
 rounds (each round's figure is itself a median over 7 repetitions) and prints a table with
 the ratio Swift / C per case.
 
-    Benchmarks/compare.py                  # standard cases, 5 rounds
-    Benchmarks/compare.py --rounds 9 --markdown
-    Benchmarks/compare.py --scaling --plot docs/images/map-scaling.png
-    Benchmarks/compare.py --c-args=--cold  # pass extra options to the C program
-    Benchmarks/compare.py --wait-idle 60   # on a shared machine: measure when the CPUs are idle
+    Tests/Benchmarks/compare.py                  # standard cases, 5 rounds
+    Tests/Benchmarks/compare.py --rounds 9 --markdown
+    Tests/Benchmarks/compare.py --scaling --plot docs/images/map-scaling.png
+    Tests/Benchmarks/compare.py --c-args=--cold  # pass extra options to the C program
+    Tests/Benchmarks/compare.py --wait-idle 60   # on a shared machine: measure when the CPUs are idle
+    Tests/Benchmarks/compare.py --clock thread-cpu  # both programs time with the thread's CPU clock
+    Tests/Benchmarks/compare.py --case map-one-4k --case translate  # only these cases
 
 Only the Python standard library is needed; --plot needs matplotlib.
 """
@@ -24,9 +26,9 @@ import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCRATCH = os.path.join(ROOT, ".build-bench")
-C_DIR = os.path.join(ROOT, "Benchmarks", "baseline-c")
+C_DIR = os.path.join(ROOT, "Tests", "Benchmarks", "baseline-c")
 SWIFT_BINARY = os.path.join(SCRATCH, "release", "pagetable")
 C_BINARY = os.path.join(C_DIR, ".build-c", "lpae-bench")
 
@@ -87,6 +89,10 @@ def main():
     parser.add_argument("--no-build", action="store_true", help="use the binaries as they are")
     parser.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
                         help="before each run, wait up to SECONDS for the CPUs to be idle (shared machines)")
+    parser.add_argument("--clock", choices=["monotonic", "thread-cpu"], default="monotonic",
+                        help="the clock both programs time with (thread-cpu: the thread's CPU time)")
+    parser.add_argument("--case", action="append", default=[], metavar="NAME", help="only this case (repeatable)")
+    parser.add_argument("--repetitions", type=int, default=7, help="repetitions per case in each run (default 7)")
     parser.add_argument("--swift-args", default="", help="extra arguments for pagetable bench")
     parser.add_argument("--c-args", default="", help="extra arguments for the C program")
     options = parser.parse_args()
@@ -94,6 +100,9 @@ def main():
     if not options.no_build:
         build()
     mode = ["--scaling"] if options.scaling else []
+    mode += ["--clock", options.clock, "--repetitions", str(options.repetitions)]
+    for name in options.case:
+        mode += ["--case", name]
     swift_command = [SWIFT_BINARY, "bench", "--json"] + mode + shlex.split(options.swift_args)
     c_command = [C_BINARY, "--json"] + mode + shlex.split(options.c_args)
 
