@@ -76,13 +76,60 @@ extension PageTable {
         do throws(PageTableError) {
             end = try checkInputRange(iova, size: size)
             try checkOutputRange(physicalAddress, size: size, iova: iova)
-            encoded = try format.encode(attributes)
+            encoded = try encode(attributes)
         } catch {
             return RangeOutcome(bytes: 0, error: error)
+        }
+        if size == geometry.pageSize && mapOnePage(iova, to: physicalAddress, attributes: encoded) {
+            return RangeOutcome(bytes: size, error: nil)
         }
         var cursor = MapCursor(address: iova, output: physicalAddress, end: end, largestLeafShift: largestLeafShift)
         let error = mapItems(in: root, level: geometry.topLevel, linked: true, cursor: &cursor, attributes: encoded)
         return RangeOutcome(bytes: cursor.address &- iova, error: error)
+    }
+
+    /// The format's encoding of `attributes`, reusing the last one when they are the same.
+    @inlinable
+    mutating func encode(_ attributes: MapAttributes) throws(PageTableError) -> Format.EncodedAttributes {
+        if let last = lastEncoding, last.attributes == attributes { return last.encoded }
+        let encoded = try format.encode(attributes)
+        lastEncoding = (attributes, encoded)
+        return encoded
+    }
+
+    /// The most common map, one smallest page below tables that already exist, done in one
+    /// straight walk. Returns `false`, having changed nothing, when the walk meets anything
+    /// else (a missing or shared table, a leaf, an occupied slot); the general path then does
+    /// the map and reports exactly what happened.
+    @inlinable @inline(__always)
+    mutating func mapOnePage(_ iova: VirtualAddress, to physicalAddress: PhysicalAddress,
+                             attributes: Format.EncodedAttributes) -> Bool {
+        guard let (table, index) = walkToPage(iova) else { return false }
+        let leaves = items(table)
+        let existing = leaves[index]
+        guard existing == 0 || format.decode(existing, level: 0) == .empty else { return false }
+        let template = format.leafTemplate(attributes, level: 0, contiguous: false)
+        leaves[index] = format.leafDescriptor(template: template, outputAddress: physicalAddress, level: 0)
+        noteFilled(iova, iova &+ geometry.pageSize, level: 0)
+        var changes = ChangedItems()
+        changes.add(index, count: 1)
+        noteChanges(changes, in: table, level: 0)
+        return true
+    }
+
+    /// The page table (level 0) below existing, unshared tables that holds `iova`, and the
+    /// item's index in it; `nil` if the walk meets anything but a private table above level 0.
+    @inlinable @inline(__always)
+    func walkToPage(_ iova: VirtualAddress) -> (table: PhysicalAddress, index: Int)? {
+        var table = root
+        var level = geometry.topLevel
+        while level > 0 {
+            guard case .table(let child) = format.decode(items(table)[shapes[level].index(of: iova)], level: level),
+                  shared.isEmpty || !shared.isShared(child) else { return nil }
+            table = child
+            level &-= 1
+        }
+        return (table, shapes[0].index(of: iova))
     }
 
     /// Maps from `cursor` into the table at `table` (of `level`) until the range or the table
