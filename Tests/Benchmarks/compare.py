@@ -39,6 +39,45 @@ def build():
     subprocess.run(["make", "-s", "-C", C_DIR], check=True, stdout=subprocess.DEVNULL)
 
 
+def machine_description():
+    """The machine the figures come from, read from it at run time: CPU, cores, caches, memory,
+    kernel and compilers (Linux; fields it cannot read are left out)."""
+    lines = []
+    def read(path):
+        try:
+            with open(path) as f:
+                return f.read()
+        except OSError:
+            return ""
+    cpuinfo = read("/proc/cpuinfo")
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")), "")
+    if model:
+        lines.append(("CPU", f"{model}, {os.cpu_count()} logical CPUs"
+                      + (", under a hypervisor" if " hypervisor" in cpuinfo else "")))
+    caches = []
+    for index in range(8):
+        base = f"/sys/devices/system/cpu/cpu0/cache/index{index}/"
+        level, kind, size = read(base + "level").strip(), read(base + "type").strip(), read(base + "size").strip()
+        if level:
+            caches.append(f"L{level}{'d' if kind == 'Data' else 'i' if kind == 'Instruction' else ''} {size}")
+    if caches:
+        lines.append(("caches (per CPU 0)", ", ".join(caches)))
+    memory = next((line.split()[1] for line in read("/proc/meminfo").splitlines() if line.startswith("MemTotal")), "")
+    if memory:
+        lines.append(("memory", f"{int(memory) // (1 << 20)} GiB"))
+    lines.append(("kernel", os.uname().sysname + " " + os.uname().release))
+    for name, command in (("Swift", ["swift", "--version"]), ("C compiler", ["cc", "--version"])):
+        try:
+            result = subprocess.run(command, capture_output=True, text=True)
+            output = result.stdout + result.stderr
+            first = next((line for line in output.splitlines() if line.strip()), "")
+            if first:
+                lines.append((name, first.strip()))
+        except OSError:
+            pass
+    return lines
+
+
 def busy_fraction(interval=0.5):
     """Share of all CPUs' time spent busy over `interval` seconds (from /proc/stat)."""
     def sample():
@@ -93,10 +132,15 @@ def main():
                         help="the clock both programs time with (thread-cpu: the thread's CPU time)")
     parser.add_argument("--case", action="append", default=[], metavar="NAME", help="only this case (repeatable)")
     parser.add_argument("--repetitions", type=int, default=7, help="repetitions per case in each run (default 7)")
+    parser.add_argument("--machine", action="store_true", help="first print the machine (read from it)")
     parser.add_argument("--swift-args", default="", help="extra arguments for pagetable bench")
     parser.add_argument("--c-args", default="", help="extra arguments for the C program")
     options = parser.parse_args()
 
+    if options.machine:
+        for name, value in machine_description():
+            print(f"| {name} | {value} |" if options.markdown else f"{name}: {value}")
+        print()
     if not options.no_build:
         build()
     mode = ["--scaling"] if options.scaling else []

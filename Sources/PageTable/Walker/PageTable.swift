@@ -71,7 +71,7 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
         self.lastEncoding = nil
         self.tearDown = { table in table.freeEverything() }
         let top = geometry[geometry.topLevel]
-        guard let root = Self.allocateTable(top, geometry: geometry, memory: memory, allocator: allocator) else {
+        guard let root = Self.allocateTable(top, limit: geometry.tableAddressLimit, memory: memory, allocator: allocator) else {
             throw PageTableError(.outOfMemory, at: 0, "no \(top.tableBytes)-byte top table could be allocated "
                                  + "at or below \(hex(geometry.tableAddressLimit)), the highest address the format can point at")
         }
@@ -140,7 +140,8 @@ extension PageTable {
             counters.add(bytes: shape.tableBytes)
             return address
         }
-        guard let address = Self.allocateTable(shape, geometry: geometry, memory: memory, allocator: allocator) else {
+        guard let address = Self.allocateTable(shape, limit: geometry.tableAddressLimit, memory: memory,
+                                                 allocator: allocator) else {
             return nil
         }
         counters.add(bytes: shape.tableBytes)
@@ -162,14 +163,16 @@ extension PageTable {
     }
 
     @inlinable
-    static func allocateTable(_ shape: LevelGeometry, geometry: TableGeometry, memory: Memory,
+    static func allocateTable(_ shape: LevelGeometry, limit: PhysicalAddress, memory: Memory,
                               allocator: Allocator) -> PhysicalAddress? {
+        // `limit` (the geometry's table-address limit) comes as a number: passing the whole
+        // geometry would copy it on every allocation.
         let bytes = shape.tableBytes
         guard let address = allocator.allocate(bytes: bytes, alignment: shape.tableAlignment,
-                                               limit: geometry.tableAddressLimit) else { return nil }
+                                               limit: limit) else { return nil }
         // An allocator that breaks its contract is refused rather than trusted.
         guard address & UInt64(shape.tableAlignment &- 1) == 0,
-              address <= geometry.tableAddressLimit &- UInt64(bytes &- 1),
+              address <= limit &- UInt64(bytes &- 1),
               memory.contains(address, bytes: bytes) else {
             allocator.free(address, bytes: bytes)
             return nil
@@ -303,10 +306,12 @@ extension PageTable {
     func freePrivateSubtree(_ address: PhysicalAddress, level: Int) {
         if level > 0 {
             let table = items(address)
+            let childBytes = shapes[level &- 1].tableBytes
             for index in 0..<shapes[level].itemCount {
                 let descriptor = table[index]
                 guard descriptor != 0, case .table(let child) = format.decode(descriptor, level: level) else { continue }
-                freePrivateSubtree(child, level: level &- 1)
+                // Page tables point at nothing: freed here, without a call per table.
+                if level == 1 { allocator.free(child, bytes: childBytes) } else { freePrivateSubtree(child, level: level &- 1) }
             }
         }
         allocator.free(address, bytes: shapes[level].tableBytes)
