@@ -4,7 +4,8 @@
 Builds both, then runs them alternately ROUNDS times on this machine (Swift, C, Swift, C, ...
 so that background load hits both alike), takes the median of each case's nsPerOp over the
 rounds (each round's figure is itself a median over 7 repetitions) and prints a table with
-the ratio Swift / C per case.
+the ratio Swift / C per case: the ratio of the medians, and the median of each round's ratio
+("paired": a round's two runs are neighbours in time, so load that drifts disturbs it less).
 
     Tests/Benchmarks/compare.py                  # standard cases, 5 rounds
     Tests/Benchmarks/compare.py --rounds 9 --markdown
@@ -168,7 +169,7 @@ def main():
             # Cases the C baseline does not implement (other formats): Swift figures only.
             rows.append({
                 "case": key[0], "size": size_name(key[1]), "bytes": key[1], "ops": swift_record["ops"],
-                "swift": statistics.median(swift_values), "c": None, "ratio": None,
+                "swift": statistics.median(swift_values), "c": None, "ratio": None, "paired": None,
                 "swift_spread": (min(swift_values), max(swift_values)), "c_spread": None,
                 "tables": swift_record["tables"],
             })
@@ -181,17 +182,22 @@ def main():
             print(f"warning: {key[0]}: {swift_record['tables']} tables in Swift, {c_record['tables']} in C",
                   file=sys.stderr)
         swift_median, c_median = statistics.median(swift_values), statistics.median(c_values)
+        # Each round's Swift run and C run are neighbours in time: the median of their ratios
+        # is less disturbed by load that drifts over the rounds than the ratio of medians.
+        paired = statistics.median(s / c for s, c in zip(swift_values, c_values) if c > 0)
         rows.append({
             "case": key[0], "size": size_name(key[1]), "bytes": key[1], "ops": swift_record["ops"],
-            "swift": swift_median, "c": c_median, "ratio": swift_median / c_median,
+            "swift": swift_median, "c": c_median, "ratio": swift_median / c_median, "paired": paired,
             "swift_spread": (min(swift_values), max(swift_values)), "c_spread": (min(c_values), max(c_values)),
             "tables": swift_record["tables"],
         })
 
-    header = ["case", "size", "ops", "Swift ns/op", "C ns/op", "Swift/C", "Swift range", "C range", "tables"]
+    header = ["case", "size", "ops", "Swift ns/op", "C ns/op", "Swift/C", "paired", "Swift range", "C range",
+              "tables"]
     cells = [[row["case"], row["size"], str(row["ops"]), f"{row['swift']:.3f}",
               f"{row['c']:.3f}" if row["c"] is not None else "-",
               f"{row['ratio']:.2f}x" if row["ratio"] is not None else "-",
+              f"{row['paired']:.2f}x" if row["paired"] is not None else "-",
               "%.3f-%.3f" % row["swift_spread"], "%.3f-%.3f" % row["c_spread"] if row["c_spread"] else "-",
               str(row["tables"])] for row in rows]
     if options.markdown:
@@ -204,7 +210,8 @@ def main():
         for line in [header] + cells:
             print("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths))))
     print(f"(median over {options.rounds} alternating rounds; each round's figure is the median of its "
-          f"repetitions; ranges are the rounds' lowest and highest)", file=sys.stderr)
+          f"repetitions; Swift/C is the ratio of the medians, paired the median of each round's ratio; "
+          f"ranges are the rounds' lowest and highest)", file=sys.stderr)
 
     if options.plot:
         plot(rows, options.plot)
