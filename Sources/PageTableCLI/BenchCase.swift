@@ -140,7 +140,12 @@ enum BenchCatalog {
         LPAEMapCase.map2M,
         V7SMapCase(),
         GPURepeatCase(),
-    ]
+    ] + TableOperationCase.cases(for: .armLPAE, prefix: "", teardownName: "teardown-1g", blockBytes: 2 << 20,
+                                 blockName: "2m")
+      + TableOperationCase.cases(for: .armV7Short, prefix: "v7s-", teardownName: "teardown-16m",
+                                 blockBytes: 1 << 20, blockName: "1m")
+      + TableOperationCase.cases(for: .gpuLPAE, prefix: "gpu-", teardownName: "teardown-1g", blockBytes: 2 << 20,
+                                 blockName: "2m")
 
     /// Mapping sizes of the scaling run: 4 KiB to 4 GiB in powers of four.
     static let scalingSizes: [UInt64] = (0...10).map { UInt64(4096) << (2 * UInt64($0)) }

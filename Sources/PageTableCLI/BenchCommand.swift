@@ -1,13 +1,14 @@
 /// `pagetable bench`: times the standard cases in this process and prints one line per case.
 ///
 /// ```
-/// pagetable bench [--json] [--case NAME]... [--repetitions N] [--scaling]
+/// pagetable bench [--json] [--case NAME]... [--repetitions N] [--scaling] [--clock monotonic|thread-cpu]
 /// ```
 ///
 /// Each case runs one unmeasured warm-up and then `N` (default 7) measured repetitions on a
 /// fresh table; `nsPerOp` is the median. `--scaling` runs `map-4k` and `unmap-4k` at every
 /// size from 4 KiB to 4 GiB instead of the standard cases. Run it from a release build:
-/// `swift run -c release pagetable bench --json`.
+/// `swift run -c release pagetable bench --json`. `--clock thread-cpu` times with the thread's CPU
+/// clock (see ``BenchClock``).
 struct BenchCommand {
     /// Print JSON lines instead of a table.
     var json = false
@@ -17,6 +18,8 @@ struct BenchCommand {
     var caseNames: [String] = []
     /// Run the size sweep instead of the standard cases.
     var scaling = false
+    /// The clock timed regions are read with.
+    var clock = BenchClock.Source.monotonic
 
     /// The result of parsing `bench`'s arguments.
     enum Parsed {
@@ -38,6 +41,11 @@ struct BenchCommand {
                 command.json = true
             case "--scaling":
                 command.scaling = true
+            case "--clock":
+                guard let value = remaining.popFirst(), let source = BenchClock.Source(rawValue: value) else {
+                    throw UsageError("option '--clock' needs a value: monotonic or thread-cpu")
+                }
+                command.clock = source
             case "--repetitions", "--case":
                 guard let value = remaining.popFirst(), !value.hasPrefix("--") else {
                     throw UsageError("option '\(argument)' needs a value")
@@ -74,6 +82,7 @@ struct BenchCommand {
     @discardableResult
     func perform(scale: BenchScale = .standard, standardOutput: TextSink) -> [BenchResult] {
         var results: [BenchResult] = []
+        BenchClock.source = clock
         for benchCase in cases {
             let result = BenchRunner.run(benchCase, scale: scale, repetitions: repetitions)
             results.append(result)

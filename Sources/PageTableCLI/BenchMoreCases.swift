@@ -16,19 +16,23 @@ struct V7SMapCase: BenchCase {
 
     func measure(at scale: BenchScale, in memory: BenchMemory) -> BenchSample {
         let bytes = bytes(at: scale)
-        // The zone of 1 KiB tables, as the `run` command's default (1M), within small memories.
-        let zoneBytes = min(1 << 20, memory.arena.size / 4)
-        let allocator = FormatEntry.armV7ShortAllocator(memory: memory.arena, zoneBytes: zoneBytes)
-        var table: Table
-        do throws(PageTableError) {
-            table = try Table(format: ARMv7Short(), memory: memory.arena, allocator: allocator,
-                              invalidator: OfflineInvalidator())
-        } catch {
-            fatalError("bench: \(error)")
-        }
+        var table = Self.makeTable(in: memory)
         let nanoseconds = Self.timedMap(&table, bytes: bytes)
         return BenchSample(nanoseconds: nanoseconds, ops: Int(bytes >> 12), tables: table.tableCount,
                            tableBytes: table.tableBytes)
+    }
+
+    /// A fresh, empty table in `memory`, with the allocator the `run` command gives this format.
+    static func makeTable(in memory: BenchMemory) -> Table {
+        // The zone of 1 KiB tables, as the `run` command's default (1M), within small memories.
+        let zoneBytes = min(1 << 20, memory.arena.size / 4)
+        let allocator = FormatEntry.armV7ShortAllocator(memory: memory.arena, zoneBytes: zoneBytes)
+        do throws(PageTableError) {
+            return try Table(format: ARMv7Short(), memory: memory.arena, allocator: allocator,
+                             invalidator: OfflineInvalidator())
+        } catch {
+            fatalError("bench: \(error)")
+        }
     }
 
     static func timedMap(_ table: inout Table, bytes: UInt64) -> UInt64 {
@@ -58,15 +62,19 @@ struct GPURepeatCase: BenchCase {
 
     func measure(at scale: BenchScale, in memory: BenchMemory) -> BenchSample {
         let bytes = bytes(at: scale)
-        var table: Table
+        var table = Self.makeTable(in: memory)
+        let nanoseconds = Self.timedRepeat(&table, bytes: bytes)
+        return BenchSample(nanoseconds: nanoseconds, ops: 1, tables: table.tableCount, tableBytes: table.tableBytes)
+    }
+
+    /// A fresh, empty table in `memory`.
+    static func makeTable(in memory: BenchMemory) -> Table {
         do {
-            table = try Table(format: try GPULPAE(), memory: memory.arena, allocator: memory.allocator,
-                              invalidator: OfflineInvalidator())
+            return try Table(format: try GPULPAE(), memory: memory.arena, allocator: memory.allocator,
+                             invalidator: OfflineInvalidator())
         } catch {
             fatalError("bench: \(error)")
         }
-        let nanoseconds = Self.timedRepeat(&table, bytes: bytes)
-        return BenchSample(nanoseconds: nanoseconds, ops: 1, tables: table.tableCount, tableBytes: table.tableBytes)
     }
 
     static func timedRepeat(_ table: inout Table, bytes: UInt64) -> UInt64 {

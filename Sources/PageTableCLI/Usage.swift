@@ -7,13 +7,15 @@ enum Usage {
                                  [--non-coherent] [--stats] [--dump] [--export DIR] [--dot FILE] SCRIPT
                    pagetable formats
                    pagetable bench [--json] [--case NAME]... [--repetitions N] [--scaling]
+                                   [--clock monotonic|thread-cpu]
                    pagetable --help
 
             Commands:
               run       build an empty table offline, run SCRIPT (a file, or - for stdin) against it
               formats   list the formats and their options
-              bench     time the standard cases (map-4k, unmap-4k, translate, map-2m); --json prints
-                        one JSON object per case; --scaling times map-4k/unmap-4k from 4 KiB to 4 GiB
+              bench     time the standard cases (map-4k, unmap-4k, translate, map-2m, map-one-4k, ...);
+                        --json prints one JSON object per case; --scaling times map-4k/unmap-4k
+                        from 4 KiB to 4 GiB; --clock thread-cpu times with the thread's CPU clock
 
             Run options (any order, before SCRIPT):
               --format NAME         table format (required; see 'pagetable formats')

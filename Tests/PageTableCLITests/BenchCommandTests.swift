@@ -5,6 +5,13 @@ import Testing
 /// `pagetable bench`: output shape, case names, options. Cases run at the tiny scale with one
 /// repetition; nothing here looks at timings.
 @Suite struct BenchCommandTests {
+    /// Every standard case, in report order.
+    static let standardNames = ["map-4k", "unmap-4k", "translate", "map-2m", "v7s-map-4k", "gpu-repeat-1t"]
+        + ["", "v7s-", "gpu-"].flatMap { prefix in
+            ["map-one-4k", "unmap-one-4k", "map-unmap-one-4k", prefix == "v7s-" ? "teardown-16m" : "teardown-1g",
+             "map-4k-fresh", "map-64k-fresh", prefix == "v7s-" ? "map-1m-fresh" : "map-2m-fresh"].map { prefix + $0 }
+        }
+
     /// Runs the bench command in-process at the tiny scale and parses its JSON lines.
     private func tinyJSONRun(_ command: BenchCommand = BenchCommand(json: true, repetitions: 1))
         throws -> [[String: Any]] {
@@ -20,10 +27,11 @@ import Testing
 
     @Test func jsonLinesNameTheStandardCasesInOrderWithTheRequiredKeys() throws {
         let records = try tinyJSONRun()
-        #expect(records.map { $0["case"] as? String }
-                == ["map-4k", "unmap-4k", "translate", "map-2m", "v7s-map-4k", "gpu-repeat-1t"])
+        #expect(records.map { $0["case"] as? String } == Self.standardNames)
         #expect(records.map { $0["format"] as? String }
-                == ["arm-lpae-64", "arm-lpae-64", "arm-lpae-64", "arm-lpae-64", "arm-v7s", "gpu-lpae"])
+                == ["arm-lpae-64", "arm-lpae-64", "arm-lpae-64", "arm-lpae-64", "arm-v7s", "gpu-lpae"]
+                + Array(repeating: "arm-lpae-64", count: 7) + Array(repeating: "arm-v7s", count: 7)
+                + Array(repeating: "gpu-lpae", count: 7))
         for record in records {
             for key in ["case", "format", "bytes", "ops", "nsPerOp", "minNsPerOp", "repetitions", "tables", "tableBytes"] {
                 #expect(record[key] != nil, "\(record["case"] ?? "?") lacks \(key)")
@@ -62,6 +70,36 @@ import Testing
         #expect(repeatTables <= 8)
     }
 
+    /// The single-page cases work on the populated map-4k range (the v7s-map-4k range for
+    /// arm-v7s), a quarter of its pages, one call (or pair) per op; teardown is one op; fresh
+    /// maps are 64 one-call maps, each with the tables of a map on an empty table.
+    @Test func tableOperationCasesFollowTheirDefinitions() throws {
+        let records = Dictionary(uniqueKeysWithValues: try tinyJSONRun().map { ($0["case"] as! String, $0) })
+        // Populated: 4 MiB of 4 KiB pages (LPAE: 4 tables; gpu-lpae: one more level, 5), 1 MiB for v7s.
+        for (prefix, populated, tables) in [("", 4 << 20, 4), ("gpu-", 4 << 20, 5), ("v7s-", 1 << 20, 2)] {
+            for name in ["map-one-4k", "unmap-one-4k", "map-unmap-one-4k"] {
+                let record = try #require(records[prefix + name])
+                #expect(record["bytes"] as? Int == populated, "\(prefix + name)")
+                #expect(record["ops"] as? Int == populated / 4096 / 4, "\(prefix + name)")
+                #expect(record["tables"] as? Int == tables, "\(prefix + name): the populated tables stay")
+            }
+        }
+        #expect(records["teardown-1g"]?["ops"] as? Int == 1)
+        #expect(records["teardown-1g"]?["tables"] as? Int == 4, "the tables the teardown frees")
+        #expect(records["gpu-teardown-1g"]?["tables"] as? Int == 5)
+        #expect(records["v7s-teardown-16m"]?["tables"] as? Int == 2)
+        // Fresh maps: top table plus the tables one call allocates.
+        for (name, bytes, tables) in [("map-4k-fresh", 4 << 10, 3), ("map-64k-fresh", 64 << 10, 3),
+                                      ("map-2m-fresh", 2 << 20, 2), ("gpu-map-4k-fresh", 4 << 10, 4),
+                                      ("gpu-map-2m-fresh", 2 << 20, 3), ("v7s-map-4k-fresh", 4 << 10, 2),
+                                      ("v7s-map-64k-fresh", 64 << 10, 2), ("v7s-map-1m-fresh", 1 << 20, 1)] {
+            let record = try #require(records[name])
+            #expect(record["bytes"] as? Int == bytes, "\(name)")
+            #expect(record["ops"] as? Int == TableOperations.freshBatch, "\(name)")
+            #expect(record["tables"] as? Int == tables, "\(name)")
+        }
+    }
+
     /// The translate checksum is the sum of the true answers, so the lookups really ran (and
     /// the C baseline, which computes the same sum, can be checked against it).
     @Test func translateChecksumIsTheSumOfTheAnswers() throws {
@@ -81,10 +119,9 @@ import Testing
         let output = CapturedText()
         BenchCommand(repetitions: 1).perform(scale: .tiny, standardOutput: output)
         let lines = output.text.split(separator: "\n").map(String.init)
-        #expect(lines.count == 7)
+        #expect(lines.count == Self.standardNames.count + 1)
         #expect(lines.first?.hasPrefix("case") == true)
-        #expect(lines.dropFirst().map { String($0.prefix { $0 != " " }) }
-                == ["map-4k", "unmap-4k", "translate", "map-2m", "v7s-map-4k", "gpu-repeat-1t"])
+        #expect(lines.dropFirst().map { String($0.prefix { $0 != " " }) } == Self.standardNames)
         #expect(Set(lines.map(\.count)).count == 1, "rows are aligned to one width")
     }
 
@@ -94,8 +131,13 @@ import Testing
             Issue.record("expected a run")
             return
         }
-        #expect(command.json && command.repetitions == 3 && !command.scaling)
+        #expect(command.json && command.repetitions == 3 && !command.scaling && command.clock == .monotonic)
         #expect(command.cases.map(\.name) == ["map-4k", "translate"])
+        guard case .run(let threadClock) = try BenchCommand.parse(["--clock", "thread-cpu"]) else {
+            Issue.record("expected a run")
+            return
+        }
+        #expect(threadClock.clock == .threadCPU)
         guard case .help = try BenchCommand.parse(["--json", "-h"]) else {
             Issue.record("expected help")
             return
@@ -120,7 +162,8 @@ import Testing
         (["--repetitions", "0"], "bad value '0' for --repetitions"),
         (["--repetitions"], "option '--repetitions' needs a value"),
         (["--case", "map-1t"],
-         "unknown case 'map-1t' for --case (cases: map-4k, unmap-4k, translate, map-2m, v7s-map-4k, gpu-repeat-1t)"),
+         "unknown case 'map-1t' for --case (cases: " + BenchCommandTests.standardNames.joined(separator: ", ") + ")"),
+        (["--clock", "wall"], "option '--clock' needs a value: monotonic or thread-cpu"),
     ])
     func refusesBadArguments(arguments: [String], message: String) {
         let result = pagetable(["bench"] + arguments)

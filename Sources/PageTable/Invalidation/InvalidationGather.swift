@@ -6,6 +6,10 @@
 /// back to the allocator only in ``PageTable`` 's sync, after the invalidator has run. For
 /// memory that needs cache maintenance, the modified byte range of each table waits here too,
 /// to be cleaned once before the invalidations.
+///
+/// Both lists keep their first eight entries inline (``SpillList``), so a gather that stays
+/// small -- every single-page operation, every operation that frees at most eight tables --
+/// allocates nothing and resets without releasing anything.
 @usableFromInline
 struct InvalidationGather {
     @usableFromInline var leafStart: VirtualAddress = .max
@@ -15,11 +19,24 @@ struct InvalidationGather {
     @usableFromInline var walkEnd: VirtualAddress = 0
     @usableFromInline var walkLevels = LevelSet()
     /// Unlinked tables: (physical address, bytes), freed after the sync.
-    @usableFromInline var unlinkedTables: [(address: PhysicalAddress, bytes: Int)] = []
+    @usableFromInline var unlinkedTables = SpillList<(address: PhysicalAddress, bytes: Int)>(filler: (0, 0))
     /// Modified byte ranges of tables, cleaned before the invalidations (non-coherent memory).
-    @usableFromInline var modifiedRanges: [(table: PhysicalAddress, offset: Int, bytes: Int)] = []
+    @usableFromInline var modifiedRanges = SpillList<(table: PhysicalAddress, offset: Int, bytes: Int)>(filler: (0, 0, 0))
 
-    @usableFromInline init() {}
+    @inlinable init() {}
+
+    /// Forgets everything gathered (after a sync), keeping any heap capacity.
+    @inlinable
+    mutating func reset() {
+        leafStart = .max
+        leafEnd = 0
+        leafLevels = LevelSet()
+        walkStart = .max
+        walkEnd = 0
+        walkLevels = LevelSet()
+        unlinkedTables.removeAll()
+        modifiedRanges.removeAll()
+    }
 
     /// Leaves of `level` in `start ..< end` were removed or changed.
     @inlinable

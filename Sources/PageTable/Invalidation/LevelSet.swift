@@ -2,7 +2,7 @@
 public struct LevelSet: OptionSet, Hashable, Sendable, CustomStringConvertible {
     public let rawValue: UInt8
     /// Creates a set from raw bits (bit n = level n).
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
     /// The set holding one level.
     @inlinable public init(level: Int) { rawValue = 1 &<< UInt8(truncatingIfNeeded: level) }
 

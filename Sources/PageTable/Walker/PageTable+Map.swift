@@ -76,13 +76,129 @@ extension PageTable {
         do throws(PageTableError) {
             end = try checkInputRange(iova, size: size)
             try checkOutputRange(physicalAddress, size: size, iova: iova)
-            encoded = try format.encode(attributes)
+            encoded = try encode(attributes)
         } catch {
             return RangeOutcome(bytes: 0, error: error)
         }
+        let straight = mapOneLeaf(iova, to: physicalAddress, size: size, largestLeafShift: largestLeafShift,
+                                  attributes: encoded)
+        if straight.handled { return RangeOutcome(bytes: straight.error == nil ? size : 0, error: straight.error) }
         var cursor = MapCursor(address: iova, output: physicalAddress, end: end, largestLeafShift: largestLeafShift)
         let error = mapItems(in: root, level: geometry.topLevel, linked: true, cursor: &cursor, attributes: encoded)
         return RangeOutcome(bytes: cursor.address &- iova, error: error)
+    }
+
+    /// The format's encoding of `attributes`, reusing the last one when they are the same.
+    @inlinable
+    mutating func encode(_ attributes: MapAttributes) throws(PageTableError) -> Format.EncodedAttributes {
+        if let last = lastEncoding, last.attributes == attributes { return last.encoded }
+        let encoded = try format.encode(attributes)
+        lastEncoding = (attributes, encoded)
+        return encoded
+    }
+
+    /// The most common maps, exactly one leaf (one page, one block), done in one straight walk:
+    /// down existing private tables to the leaf's level, or to an empty item, below which it
+    /// builds the missing tables, filled before they are linked. Returns `handled: false`,
+    /// having changed nothing, when the map is not one leaf or the walk meets anything else (a
+    /// shared table, a leaf, an occupied slot); the general path then does the map. Every
+    /// change, invalidation note and failure is the general path's for the same map.
+    @inlinable @inline(__always)
+    mutating func mapOneLeaf(_ iova: VirtualAddress, to physicalAddress: PhysicalAddress, size: UInt64,
+                             largestLeafShift: Int, attributes: Format.EncodedAttributes)
+        -> (handled: Bool, error: PageTableError?) {
+        let shift = size.trailingZeroBitCount
+        guard size.nonzeroBitCount == 1, shift <= largestLeafShift, (iova | physicalAddress) & (size &- 1) == 0
+        else { return (false, nil) }
+        var table = root
+        var level = geometry.topLevel
+        while shapes[level].itemShift > shift {
+            guard level > 0 else { return (false, nil) }
+            let index = shapes[level].index(of: iova)
+            switch format.decode(items(table)[index], level: level) {
+            case .table(let child):
+                guard shared.isEmpty || !shared.isShared(child) else { return (false, nil) }
+                table = child
+                level &-= 1
+            case .empty:
+                // Missing tables: the leaf's level must exist below, allowing leaves.
+                var leafLevel = level &- 1
+                while leafLevel > 0 && shapes[leafLevel].itemShift > shift { leafLevel &-= 1 }
+                guard shapes[leafLevel].itemShift == shift, shapes[leafLevel].allowsLeaf else { return (false, nil) }
+                let leaf = format.leafDescriptor(template: format.leafTemplate(attributes, level: leafLevel, contiguous: false),
+                                                 outputAddress: physicalAddress, level: leafLevel)
+                let built = buildFreshPath(level: level &- 1, leafLevel: leafLevel, iova: iova, leaf: leaf)
+                guard let child = built.table else { return (true, built.error) }
+                items(table)[index] = format.tableDescriptor(address: child, level: level)
+                if format.cachesInvalidEntries {
+                    let itemStart = iova & ~(shapes[level].itemSize &- 1)
+                    gather.addWalks(itemStart, itemStart &+ shapes[level].itemSize, level: level)
+                }
+                var changes = ChangedItems()
+                changes.add(index, count: 1)
+                noteChanges(changes, in: table, level: level)
+                return (true, nil)
+            case .leaf:
+                return (false, nil)
+            }
+        }
+        let shape = shapes[level]
+        guard shape.itemShift == shift, shape.allowsLeaf else { return (false, nil) }
+        let index = shape.index(of: iova)
+        let leaves = items(table)
+        let existing = leaves[index]
+        guard existing == 0 || format.decode(existing, level: level) == .empty else { return (false, nil) }
+        let template = format.leafTemplate(attributes, level: level, contiguous: false)
+        leaves[index] = format.leafDescriptor(template: template, outputAddress: physicalAddress, level: level)
+        noteFilled(iova, iova &+ size, level: level)
+        var changes = ChangedItems()
+        changes.add(index, count: 1)
+        noteChanges(changes, in: table, level: level)
+        return (true, nil)
+    }
+
+    /// Allocates the tables of levels `level` down to `leafLevel` for the one leaf `leaf` at
+    /// `iova`, each filled and cleaned before its parent points at it, as ``mapBelow`` builds
+    /// them. Returns the table of `level`, or the allocation failure, with every table it
+    /// allocated given back (deepest first, spares to their reservation).
+    @inlinable
+    mutating func buildFreshPath(level: Int, leafLevel: Int, iova: VirtualAddress, leaf: Format.Descriptor)
+        -> (table: PhysicalAddress?, error: PageTableError?) {
+        guard let table = allocateTable(level: level, for: iova) else {
+            return (nil, .outOfMemory(iova, bytes: shapes[level].tableBytes))
+        }
+        let index = shapes[level].index(of: iova)
+        if level == leafLevel {
+            items(table)[index] = leaf
+        } else {
+            let below = buildFreshPath(level: level &- 1, leafLevel: leafLevel, iova: iova, leaf: leaf)
+            guard let child = below.table else {
+                if reservations.isPinned(table) {
+                    reservations.returnSpare(table, level: level)
+                } else {
+                    freeTable(table, level: level)
+                }
+                return (nil, below.error)
+            }
+            items(table)[index] = format.tableDescriptor(address: child, level: level)
+        }
+        makeVisible(table, bytes: shapes[level].tableBytes)
+        return (table, nil)
+    }
+
+    /// The page table (level 0) below existing, unshared tables that holds `iova`, and the
+    /// item's index in it; `nil` if the walk meets anything but a private table above level 0.
+    @inlinable @inline(__always)
+    func walkToPage(_ iova: VirtualAddress) -> (table: PhysicalAddress, index: Int)? {
+        var table = root
+        var level = geometry.topLevel
+        while level > 0 {
+            guard case .table(let child) = format.decode(items(table)[shapes[level].index(of: iova)], level: level),
+                  shared.isEmpty || !shared.isShared(child) else { return nil }
+            table = child
+            level &-= 1
+        }
+        return (table, shapes[0].index(of: iova))
     }
 
     /// Maps from `cursor` into the table at `table` (of `level`) until the range or the table

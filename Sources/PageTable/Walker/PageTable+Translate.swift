@@ -1,7 +1,10 @@
 extension PageTable {
     /// The physical address `iova` translates to, or `nil` if it is not mapped (or beyond the
     /// input-address space). Physical address 0 is a valid answer.
-    @inlinable
+    ///
+    /// Always inlined: in a caller's loop the table's fields are then loaded once, not per
+    /// lookup.
+    @inlinable @inline(__always)
     public func translate(_ iova: VirtualAddress) -> PhysicalAddress? {
         guard let leaf = findLeaf(iova) else { return nil }
         return leaf.base &+ (iova & ((1 &<< UInt64(leaf.sizeShift)) &- 1))
@@ -17,12 +20,28 @@ extension PageTable {
     }
 
     /// Walks from the top to the leaf covering `iova`, as the hardware does.
-    @inlinable
+    ///
+    /// Always inlined, so the answer stays in registers and a caller's loop can keep the
+    /// table's fields in registers too. The walk is unrolled for the common level counts: each
+    /// step's level is then a constant, so the format's per-level decisions and the level
+    /// shapes' offsets fold away.
+    @inlinable @inline(__always)
     func findLeaf(_ iova: VirtualAddress)
         -> (descriptor: Format.Descriptor, level: Int, base: PhysicalAddress, sizeShift: Int)? {
         guard iova < geometry.inputLimit else { return nil }
+        switch geometry.topLevel {
+        case 2: return walk(iova, from: 2)
+        case 3: return walk(iova, from: 3)
+        default: return walk(iova, from: geometry.topLevel)
+        }
+    }
+
+    /// The walk of ``findLeaf(_:)`` from the top table, a table of `top`.
+    @inlinable @inline(__always)
+    func walk(_ iova: VirtualAddress, from top: Int)
+        -> (descriptor: Format.Descriptor, level: Int, base: PhysicalAddress, sizeShift: Int)? {
         var table = root
-        var level = geometry.topLevel
+        var level = top
         while true {
             let shape = shapes[level]
             let descriptor = items(table)[shape.index(of: iova)]

@@ -44,6 +44,14 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
     @usableFromInline var preparedTables = PreparedTables()
     /// Set by ``detach()``: the deinit then leaves the tree to the hardware.
     @usableFromInline var isDetached = false
+    /// The last attributes encoded and their encoding: drivers map with few distinct
+    /// attributes, and reusing the encoding saves a format call (and a copy of the format value
+    /// to make it) per map.
+    @usableFromInline var lastEncoding: (attributes: MapAttributes, encoded: Format.EncodedAttributes)?
+    /// Frees every table at the end of the table's life. It is formed in the `@inlinable`
+    /// initializer, so it is the teardown specialised for this table's types; `deinit` itself
+    /// is never specialised and would walk the tree through witness tables.
+    @usableFromInline let tearDown: (borrowing PageTable) -> Void
 
     /// Creates an empty table: allocates and zeroes the top table.
     ///
@@ -62,8 +70,10 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
         self.geometry = geometry
         self.needsCacheMaintenance = memory.requiresCacheMaintenance
         self.counters = TableCounters()
+        self.lastEncoding = nil
+        self.tearDown = { table in table.freeEverything() }
         let top = geometry[geometry.topLevel]
-        guard let root = Self.allocateTable(top, geometry: geometry, memory: memory, allocator: allocator) else {
+        guard let root = Self.allocateTable(top, limit: geometry.tableAddressLimit, memory: memory, allocator: allocator) else {
             throw PageTableError(.outOfMemory, at: 0, "no \(top.tableBytes)-byte top table could be allocated "
                                  + "at or below \(hex(geometry.tableAddressLimit)), the highest address the format can point at")
         }
@@ -76,15 +86,7 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
 
     deinit {
         if isDetached { shapes.deallocate(); return }
-        invalidator.invalidateAll()
-        for table in gather.unlinkedTables { allocator.free(table.address, bytes: table.bytes) }
-        for reservation in reservations.reservations {
-            for (level, spares) in reservation.spares.enumerated() {
-                for spare in spares { allocator.free(spare, bytes: shapes[level].tableBytes) }
-            }
-        }
-        var references = shared.references
-        freeSubtree(root, level: geometry.topLevel, references: &references)
+        tearDown(self)
         shapes.deallocate()
     }
 
@@ -141,7 +143,8 @@ extension PageTable {
             counters.add(bytes: shape.tableBytes)
             return address
         }
-        guard let address = Self.allocateTable(shape, geometry: geometry, memory: memory, allocator: allocator) else {
+        guard let address = Self.allocateTable(shape, limit: geometry.tableAddressLimit, memory: memory,
+                                                 allocator: allocator) else {
             return nil
         }
         counters.add(bytes: shape.tableBytes)
@@ -163,14 +166,16 @@ extension PageTable {
     }
 
     @inlinable
-    static func allocateTable(_ shape: LevelGeometry, geometry: TableGeometry, memory: Memory,
+    static func allocateTable(_ shape: LevelGeometry, limit: PhysicalAddress, memory: Memory,
                               allocator: Allocator) -> PhysicalAddress? {
+        // `limit` (the geometry's table-address limit) comes as a number: passing the whole
+        // geometry would copy it on every allocation.
         let bytes = shape.tableBytes
         guard let address = allocator.allocate(bytes: bytes, alignment: shape.tableAlignment,
-                                               limit: geometry.tableAddressLimit) else { return nil }
+                                               limit: limit) else { return nil }
         // An allocator that breaks its contract is refused rather than trusted.
         guard address & UInt64(shape.tableAlignment &- 1) == 0,
-              address <= geometry.tableAddressLimit &- UInt64(bytes &- 1),
+              address <= limit &- UInt64(bytes &- 1),
               memory.contains(address, bytes: bytes) else {
             allocator.free(address, bytes: bytes)
             return nil
@@ -234,13 +239,7 @@ extension PageTable {
     @inlinable
     mutating func sync() {
         guard !gather.isEmpty else { return }
-        if !gather.modifiedRanges.isEmpty {
-            // A table unlinked by this operation is never walked again: no need to clean it.
-            let unlinked = Set(gather.unlinkedTables.map { $0.address })
-            for range in gather.modifiedRanges where !unlinked.contains(range.table) {
-                makeVisible(range.table &+ UInt64(range.offset), bytes: range.bytes)
-            }
-        }
+        if !gather.modifiedRanges.isEmpty { cleanModifiedRanges() }
         if gather.needsInvalidation { counters.syncs &+= 1 }
         if gather.leafStart < gather.leafEnd {
             invalidator.invalidateLeaves(in: gather.leafStart..<gather.leafEnd, levels: gather.leafLevels)
@@ -250,16 +249,80 @@ extension PageTable {
         }
         // Freed last-to-first, so allocators that reuse the most recent block first hand the
         // tables back in ascending order.
-        for table in gather.unlinkedTables.reversed() {
+        var index = gather.unlinkedTables.count
+        while index > 0 {
+            index &-= 1
+            let table = gather.unlinkedTables[index]
             allocator.free(table.address, bytes: table.bytes)
             counters.remove(bytes: table.bytes)
         }
-        gather = InvalidationGather()
+        gather.reset()
+    }
+
+    /// Cleans the gathered modified ranges (non-coherent memory), except in tables this
+    /// operation unlinked: those are never walked again.
+    @inlinable
+    mutating func cleanModifiedRanges() {
+        // Few unlinked tables: a scan; many: a set (the only allocation, and only on this path).
+        let unlinkedCount = gather.unlinkedTables.count
+        let unlinkedSet = unlinkedCount > SpillList<(address: PhysicalAddress, bytes: Int)>.inlineCapacity
+            ? Set(gather.unlinkedTables.map { $0.address }) : nil
+        for position in 0..<gather.modifiedRanges.count {
+            let range = gather.modifiedRanges[position]
+            var isUnlinked = false
+            if let unlinkedSet {
+                isUnlinked = unlinkedSet.contains(range.table)
+            } else {
+                for other in 0..<unlinkedCount where gather.unlinkedTables[other].address == range.table {
+                    isUnlinked = true
+                    break
+                }
+            }
+            if !isUnlinked { makeVisible(range.table &+ UInt64(range.offset), bytes: range.bytes) }
+        }
+    }
+
+    /// The teardown: one invalidation of everything, then every table back to the allocator --
+    /// those unlinked and not yet freed, reservations' spares, and the tree.
+    @inlinable
+    func freeEverything() {
+        invalidator.invalidateAll()
+        for position in 0..<gather.unlinkedTables.count {
+            let table = gather.unlinkedTables[position]
+            allocator.free(table.address, bytes: table.bytes)
+        }
+        for reservation in reservations.reservations {
+            for (level, spares) in reservation.spares.enumerated() {
+                for spare in spares { allocator.free(spare, bytes: shapes[level].tableBytes) }
+            }
+        }
+        if shared.isEmpty {
+            freePrivateSubtree(root, level: geometry.topLevel)
+        } else {
+            var references = shared.references
+            freeSubtree(root, level: geometry.topLevel, references: &references)
+        }
+    }
+
+    /// Frees a table and everything below it, when no table is shared (teardown only).
+    @inlinable
+    func freePrivateSubtree(_ address: PhysicalAddress, level: Int) {
+        if level > 0 {
+            let table = items(address)
+            let childBytes = shapes[level &- 1].tableBytes
+            for index in 0..<shapes[level].itemCount {
+                let descriptor = table[index]
+                guard descriptor != 0, case .table(let child) = format.decode(descriptor, level: level) else { continue }
+                // Page tables point at nothing: freed here, without a call per table.
+                if level == 1 { allocator.free(child, bytes: childBytes) } else { freePrivateSubtree(child, level: level &- 1) }
+            }
+        }
+        allocator.free(address, bytes: shapes[level].tableBytes)
     }
 
     /// Frees a table and everything below it that nothing else points at (teardown only: no
     /// invalidation per table). `references` counts down the entries left to shared tables.
-    @usableFromInline
+    @inlinable
     func freeSubtree(_ address: PhysicalAddress, level: Int, references: inout [PhysicalAddress: Int]) {
         if level > 0 {
             let table = items(address)

@@ -3,8 +3,11 @@
  * output as `pagetable bench`, so the two can be compared line by line.
  *
  *   lpae-bench [--json] [--case NAME]... [--repetitions N] [--scaling]
- *              [--cold] [--clear-covered]
+ *              [--clock monotonic|thread-cpu] [--cold] [--clear-covered]
  *
+ * --clock          what times the measured regions: CLOCK_MONOTONIC (default) or the
+ *                  thread's CPU time (CLOCK_THREAD_CPUTIME_ID), which a noisy machine
+ *                  disturbs less: time the thread waits for a CPU is not counted.
  * --cold           a new calloc'd arena for every repetition (tables land on memory never
  *                  touched before, so the first touch of each page faults), instead of one
  *                  arena per case reused after a warm-up, which is what both programs do by
@@ -31,6 +34,8 @@
 #define LOOKUPS		1000000ull
 #define SEED		0x0123456789abcdefull
 #define MAX_REPETITIONS	1000
+#define SINGLE_PAGES	4096	/* single-page operations per repetition, at most */
+#define FRESH_BATCH	64	/* one-call maps on fresh ranges timed together */
 
 struct options {
 	int json;
@@ -67,11 +72,14 @@ struct bench_case {
 /* Written once per translate repetition, so the lookups cannot be optimised away. */
 volatile uint64_t bench_sink;
 
+/* The clock of the measured regions (--clock). */
+static clockid_t bench_clock = CLOCK_MONOTONIC;
+
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(bench_clock, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
@@ -107,7 +115,7 @@ static void fresh_table(struct lpae_table *pt, struct lpae_arena *arena, const s
 	pt->clear_covered = options->clear_covered;
 }
 
-static uint64_t timed_maps(struct lpae_table *pt, int count, uint64_t bytes, uint64_t pa)
+static __attribute__((noinline)) uint64_t timed_maps(struct lpae_table *pt, int count, uint64_t bytes, uint64_t pa)
 {
 	const uint64_t prot = lpae_prot_rw_cacheable();
 	uint64_t start, elapsed, done;
@@ -193,6 +201,117 @@ static void measure_translate(const struct bench_case *bc, struct lpae_arena *ar
 	lpae_destroy(&pt);
 }
 
+/*
+ * Single-page cases on a populated table (the map-4k range): `count` pages at a fixed stride
+ * inside it, one call per page. What differs is what runs before the clock starts.
+ */
+static uint64_t single_page_count(uint64_t bytes)
+{
+	const uint64_t pages = bytes >> 12;
+
+	return pages / 4 < SINGLE_PAGES ? pages / 4 : SINGLE_PAGES;
+}
+
+enum single_kind { SINGLE_MAP, SINGLE_UNMAP, SINGLE_PAIR };
+
+/* The timed loop: `count` one-page calls at FIRST_IOVA + i * stride (out of line, so profilers
+ * see it as one function). */
+static __attribute__((noinline)) uint64_t timed_single(struct lpae_table *pt, uint64_t count, uint64_t stride,
+							uint64_t pa, enum single_kind kind)
+{
+	const uint64_t prot = lpae_prot_rw_cacheable();
+	uint64_t start, elapsed, done, i;
+	int failures = 0;
+
+	start = now_ns();
+	for (i = 0; i < count; i++) {
+		const uint64_t iova = FIRST_IOVA + i * stride;
+
+		if (kind != SINGLE_UNMAP && (lpae_map(pt, iova, pa + i * stride, 4096, prot, &done) || done != 4096))
+			failures++;
+		if (kind != SINGLE_MAP && (lpae_unmap(pt, iova, 4096, &done) || done != 4096))
+			failures++;
+	}
+	elapsed = now_ns() - start;
+	if (failures)
+		die("a single-page operation failed");
+	return elapsed;
+}
+
+static void measure_single(const struct bench_case *bc, struct lpae_arena *arena, const struct options *options,
+			   struct sample *s, enum single_kind kind)
+{
+	const uint64_t count = single_page_count(bc->bytes), stride = bc->bytes / count;
+	const uint64_t pa = MEMORY_BASE + bc->pa_offset;
+	uint64_t done, i;
+	struct lpae_table pt;
+	int failures = 0;
+
+	fresh_table(&pt, arena, options);
+	timed_maps(&pt, 1, bc->bytes, pa);
+	if (kind != SINGLE_UNMAP)	/* make the holes the timed maps fill */
+		for (i = 0; i < count; i++)
+			if (lpae_unmap(&pt, FIRST_IOVA + i * stride, 4096, &done))
+				failures++;
+	if (failures)
+		die("making a hole failed");
+	s->ns = timed_single(&pt, count, stride, pa, kind);
+	s->ops = count;
+	s->tables = pt.tables;
+	s->table_bytes = pt.tables * 4096;
+	lpae_destroy(&pt);
+}
+
+static void measure_map_one(const struct bench_case *bc, struct lpae_arena *arena, const struct options *options,
+			    struct sample *s)
+{
+	measure_single(bc, arena, options, s, SINGLE_MAP);
+}
+
+static void measure_unmap_one(const struct bench_case *bc, struct lpae_arena *arena,
+			      const struct options *options, struct sample *s)
+{
+	measure_single(bc, arena, options, s, SINGLE_UNMAP);
+}
+
+static void measure_map_unmap_one(const struct bench_case *bc, struct lpae_arena *arena,
+				  const struct options *options, struct sample *s)
+{
+	measure_single(bc, arena, options, s, SINGLE_PAIR);
+}
+
+/* teardown-1g: drop a table holding the map-4k mapping (every table back to the arena). */
+static void measure_teardown(const struct bench_case *bc, struct lpae_arena *arena,
+			     const struct options *options, struct sample *s)
+{
+	struct lpae_table pt;
+	uint64_t start;
+
+	fresh_table(&pt, arena, options);
+	timed_maps(&pt, 1, bc->bytes, MEMORY_BASE + bc->pa_offset);
+	s->tables = pt.tables;
+	s->table_bytes = pt.tables * 4096;
+	start = now_ns();
+	lpae_destroy(&pt);
+	s->ns = now_ns() - start;
+	s->ops = 1;
+}
+
+/* map-*-fresh: one call on a fresh table; FRESH_BATCH such calls (range k at (1 + k) GiB, each
+ * starting from an empty top-level slot) are timed together and divided. */
+static void measure_map_fresh(const struct bench_case *bc, struct lpae_arena *arena,
+			      const struct options *options, struct sample *s)
+{
+	struct lpae_table pt;
+
+	fresh_table(&pt, arena, options);
+	s->ns = timed_maps(&pt, FRESH_BATCH, bc->bytes, MEMORY_BASE + bc->pa_offset);
+	s->ops = FRESH_BATCH;
+	s->tables = 1 + (pt.tables - 1) / FRESH_BATCH;
+	s->table_bytes = s->tables * 4096;
+	lpae_destroy(&pt);
+}
+
 static int compare_doubles(const void *a, const void *b)
 {
 	const double x = *(const double *)a, y = *(const double *)b;
@@ -241,7 +360,7 @@ static void run_case(const struct bench_case *bc, const struct options *options)
 			snprintf(size, sizeof(size), "%lluM", (unsigned long long)(bc->bytes >> 20));
 		else
 			snprintf(size, sizeof(size), "%lluK", (unsigned long long)(bc->bytes >> 10));
-		printf("%-10s %-12s %5s %8llu %9.3f %9.3f %6llu %11llu\n", bc->name, "arm-lpae-64", size,
+		printf("%-16s %-12s %5s %8llu %9.3f %9.3f %6llu %11llu\n", bc->name, "arm-lpae-64", size,
 		       (unsigned long long)s.ops, median, per_op[0], (unsigned long long)s.tables,
 		       (unsigned long long)s.table_bytes);
 	}
@@ -263,7 +382,7 @@ static int wanted(const struct options *options, const char *name)
 static void usage(void)
 {
 	fprintf(stderr, "usage: lpae-bench [--json] [--case NAME]... [--repetitions N] [--scaling] "
-			"[--cold] [--clear-covered]\n");
+			"[--clock monotonic|thread-cpu] [--cold] [--clear-covered]\n");
 	exit(2);
 }
 
@@ -274,6 +393,13 @@ int main(int argc, char **argv)
 		{ "unmap-4k", MAPPING_BYTES, 4096, 12, measure_unmap, 0 },
 		{ "translate", MAPPING_BYTES, 4096, 12, measure_translate, 0 },
 		{ "map-2m", MAPPING_BYTES, 2ull << 20, 21, measure_map, 0 },
+		{ "map-one-4k", MAPPING_BYTES, 4096, 12, measure_map_one, 0 },
+		{ "unmap-one-4k", MAPPING_BYTES, 4096, 12, measure_unmap_one, 0 },
+		{ "map-unmap-one-4k", MAPPING_BYTES, 4096, 12, measure_map_unmap_one, 0 },
+		{ "teardown-1g", MAPPING_BYTES, 4096, 12, measure_teardown, 0 },
+		{ "map-4k-fresh", 4ull << 10, 4096, 12, measure_map_fresh, 0 },
+		{ "map-64k-fresh", 64ull << 10, 64ull << 10, 16, measure_map_fresh, 0 },
+		{ "map-2m-fresh", 2ull << 20, 2ull << 20, 21, measure_map_fresh, 0 },
 	};
 	struct options options = { .repetitions = 7 };
 	int i;
@@ -283,6 +409,14 @@ int main(int argc, char **argv)
 			options.json = 1;
 		} else if (strcmp(argv[i], "--scaling") == 0) {
 			options.scaling = 1;
+		} else if (strcmp(argv[i], "--clock") == 0 && i + 1 < argc) {
+			i++;
+			if (strcmp(argv[i], "thread-cpu") == 0)
+				bench_clock = CLOCK_THREAD_CPUTIME_ID;
+			else if (strcmp(argv[i], "monotonic") == 0)
+				bench_clock = CLOCK_MONOTONIC;
+			else
+				usage();
 		} else if (strcmp(argv[i], "--cold") == 0) {
 			options.cold = 1;
 		} else if (strcmp(argv[i], "--clear-covered") == 0) {
@@ -301,7 +435,7 @@ int main(int argc, char **argv)
 	}
 
 	if (!options.json)
-		printf("%-10s %-12s %5s %8s %9s %9s %6s %11s\n", "case", "format", "size", "ops", "ns/op",
+		printf("%-16s %-12s %5s %8s %9s %9s %6s %11s\n", "case", "format", "size", "ops", "ns/op",
 		       "min ns/op", "tables", "table bytes");
 	if (options.scaling) {
 		/* map-4k and unmap-4k from 4 KiB to 4 GiB in powers of four. */

@@ -428,37 +428,64 @@ int lpae_unmap(struct lpae_table *pt, uint64_t iova, uint64_t size, uint64_t *do
 	return err;
 }
 
-/* ---- Translate: the hardware's walk. */
+/* ---- Translate: the hardware's walk, unrolled per level count with constant shifts. */
+
+/* One step of the walk at `level`: 1 and *pa set if the step ends in a leaf; 0 and *next set to
+ * the next table if it points at one; -1 for a hole. Inlined with a constant level. */
+static inline int walk_step(uint64_t desc, unsigned level, uint64_t iova, uint64_t *next, uint64_t *pa)
+{
+	if (!(desc & DESC_VALID))
+		return -1;
+	if (desc & DESC_TYPE) {
+		if (level == 0) {
+			*pa = (desc & DESC_ADDR) | (iova & ((1ull << GRANULE_SHIFT) - 1));
+			return 1;
+		}
+		*next = desc & DESC_ADDR;
+		return 0;
+	}
+	if (level == 0 || level >= LEAF_LEVELS)
+		return -1;	/* reserved encoding, or a block where there are none */
+	{
+		const uint64_t offset = (1ull << level_shift(level)) - 1;
+
+		*pa = (desc & DESC_ADDR & ~offset) | (iova & offset);
+	}
+	return 1;
+}
+
+#define INDEX(iova, level) (((iova) >> level_shift(level)) & (TABLE_ENTRIES - 1))
 
 int lpae_translate(const struct lpae_table *pt, uint64_t iova, uint64_t *pa)
 {
-	uint64_t table = pt->root;
-	unsigned level = pt->levels - 1;
+	const uint8_t *host = pt->arena->host;
+	const uint64_t bias = pt->arena->base;
+	uint64_t table = pt->root, next = 0;
+	int step;
 
 	if (iova >> pt->ias)
 		return 0;
-	for (;;) {
-		const unsigned shift = level_shift(level);
-		const uint64_t desc = table_at(pt->arena, table)[(iova >> shift) & (TABLE_ENTRIES - 1)];
-
-		if (!(desc & DESC_VALID))
-			return 0;
-		if (desc & DESC_TYPE) {
-			if (level == 0) {
-				*pa = (desc & DESC_ADDR) | (iova & ((1ull << GRANULE_SHIFT) - 1));
-				return 1;
-			}
-			table = desc & DESC_ADDR;
-			level--;
-			continue;
-		}
-		if (level == 0 || level >= LEAF_LEVELS)
-			return 0;	/* reserved encoding, or a block where there are none */
-		{
-			const uint64_t offset = (1ull << shift) - 1;
-
-			*pa = (desc & DESC_ADDR & ~offset) | (iova & offset);
-		}
-		return 1;
+#define STEP(level)									\
+	do {										\
+		const uint64_t desc = ((const uint64_t *)(host + (table - bias)))[INDEX(iova, level)]; \
+		step = walk_step(desc, (level), iova, &next, pa);			\
+		if (step)								\
+			return step > 0;						\
+		table = next;								\
+	} while (0)
+	switch (pt->levels) {
+	case 4:
+		STEP(3);
+		/* fall through */
+	case 3:
+		STEP(2);
+		/* fall through */
+	case 2:
+		STEP(1);
+		/* fall through */
+	default:
+		STEP(0);
 	}
+#undef STEP
+	return 0;
 }

@@ -76,6 +76,21 @@ int main(void)
 	EXPECT(pt.tables == 1 && tiny.live == 1);
 	lpae_destroy(&pt);
 
+	/* The unrolled translate at four levels (ias 48) and two (ias 30): pages and blocks. */
+	if (lpae_init(&pt, &arena, 48))
+		return 1;
+	EXPECT(lpae_map(&pt, GiB(300) + KiB(4), BASE + KiB(8), KiB(4), prot, &done) == LPAE_OK);
+	EXPECT(lpae_map(&pt, GiB(301), GiB(2), GiB(1), prot, &done) == LPAE_OK && pt.tables == 4);
+	EXPECT(lpae_translate(&pt, GiB(300) + KiB(4) + 9, &pa) && pa == BASE + KiB(8) + 9);
+	EXPECT(lpae_translate(&pt, GiB(301) + MiB(5), &pa) && pa == GiB(2) + MiB(5));
+	EXPECT(!lpae_translate(&pt, GiB(300), &pa) && !lpae_translate(&pt, 1ull << 48, &pa));
+	lpae_destroy(&pt);
+	if (lpae_init(&pt, &arena, 30))
+		return 1;
+	EXPECT(lpae_map(&pt, MiB(4), MiB(2), MiB(2), prot, &done) == LPAE_OK);
+	EXPECT(lpae_translate(&pt, MiB(5) + 1, &pa) && pa == MiB(3) + 1 && !lpae_translate(&pt, MiB(6), &pa));
+	lpae_destroy(&pt);
+
 	lpae_arena_destroy(&tiny);
 	lpae_arena_destroy(&arena);
 	if (failures)

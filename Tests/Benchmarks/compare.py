@@ -4,13 +4,16 @@
 Builds both, then runs them alternately ROUNDS times on this machine (Swift, C, Swift, C, ...
 so that background load hits both alike), takes the median of each case's nsPerOp over the
 rounds (each round's figure is itself a median over 7 repetitions) and prints a table with
-the ratio Swift / C per case.
+the ratio Swift / C per case: the ratio of the medians, and the median of each round's ratio
+("paired": a round's two runs are neighbours in time, so load that drifts disturbs it less).
 
-    Benchmarks/compare.py                  # standard cases, 5 rounds
-    Benchmarks/compare.py --rounds 9 --markdown
-    Benchmarks/compare.py --scaling --plot docs/images/map-scaling.png
-    Benchmarks/compare.py --c-args=--cold  # pass extra options to the C program
-    Benchmarks/compare.py --wait-idle 60   # on a shared machine: measure when the CPUs are idle
+    Tests/Benchmarks/compare.py                  # standard cases, 5 rounds
+    Tests/Benchmarks/compare.py --rounds 9 --markdown
+    Tests/Benchmarks/compare.py --scaling --plot docs/images/map-scaling.png
+    Tests/Benchmarks/compare.py --c-args=--cold  # pass extra options to the C program
+    Tests/Benchmarks/compare.py --wait-idle 60   # on a shared machine: measure when the CPUs are idle
+    Tests/Benchmarks/compare.py --clock thread-cpu  # both programs time with the thread's CPU clock
+    Tests/Benchmarks/compare.py --case map-one-4k --case translate  # only these cases
 
 Only the Python standard library is needed; --plot needs matplotlib.
 """
@@ -24,9 +27,9 @@ import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCRATCH = os.path.join(ROOT, ".build-bench")
-C_DIR = os.path.join(ROOT, "Benchmarks", "baseline-c")
+C_DIR = os.path.join(ROOT, "Tests", "Benchmarks", "baseline-c")
 SWIFT_BINARY = os.path.join(SCRATCH, "release", "pagetable")
 C_BINARY = os.path.join(C_DIR, ".build-c", "lpae-bench")
 
@@ -35,6 +38,45 @@ def build():
     subprocess.run(["swift", "build", "-c", "release", "--scratch-path", SCRATCH, "--product", "pagetable"],
                    cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     subprocess.run(["make", "-s", "-C", C_DIR], check=True, stdout=subprocess.DEVNULL)
+
+
+def machine_description():
+    """The machine the figures come from, read from it at run time: CPU, cores, caches, memory,
+    kernel and compilers (Linux; fields it cannot read are left out)."""
+    lines = []
+    def read(path):
+        try:
+            with open(path) as f:
+                return f.read()
+        except OSError:
+            return ""
+    cpuinfo = read("/proc/cpuinfo")
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")), "")
+    if model:
+        lines.append(("CPU", f"{model}, {os.cpu_count()} logical CPUs"
+                      + (", under a hypervisor" if " hypervisor" in cpuinfo else "")))
+    caches = []
+    for index in range(8):
+        base = f"/sys/devices/system/cpu/cpu0/cache/index{index}/"
+        level, kind, size = read(base + "level").strip(), read(base + "type").strip(), read(base + "size").strip()
+        if level:
+            caches.append(f"L{level}{'d' if kind == 'Data' else 'i' if kind == 'Instruction' else ''} {size}")
+    if caches:
+        lines.append(("caches (per CPU 0)", ", ".join(caches)))
+    memory = next((line.split()[1] for line in read("/proc/meminfo").splitlines() if line.startswith("MemTotal")), "")
+    if memory:
+        lines.append(("memory", f"{int(memory) // (1 << 20)} GiB"))
+    lines.append(("kernel", os.uname().sysname + " " + os.uname().release))
+    for name, command in (("Swift", ["swift", "--version"]), ("C compiler", ["cc", "--version"])):
+        try:
+            result = subprocess.run(command, capture_output=True, text=True)
+            output = result.stdout + result.stderr
+            first = next((line for line in output.splitlines() if line.strip()), "")
+            if first:
+                lines.append((name, first.strip()))
+        except OSError:
+            pass
+    return lines
 
 
 def busy_fraction(interval=0.5):
@@ -87,13 +129,25 @@ def main():
     parser.add_argument("--no-build", action="store_true", help="use the binaries as they are")
     parser.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
                         help="before each run, wait up to SECONDS for the CPUs to be idle (shared machines)")
+    parser.add_argument("--clock", choices=["monotonic", "thread-cpu"], default="monotonic",
+                        help="the clock both programs time with (thread-cpu: the thread's CPU time)")
+    parser.add_argument("--case", action="append", default=[], metavar="NAME", help="only this case (repeatable)")
+    parser.add_argument("--repetitions", type=int, default=7, help="repetitions per case in each run (default 7)")
+    parser.add_argument("--machine", action="store_true", help="first print the machine (read from it)")
     parser.add_argument("--swift-args", default="", help="extra arguments for pagetable bench")
     parser.add_argument("--c-args", default="", help="extra arguments for the C program")
     options = parser.parse_args()
 
+    if options.machine:
+        for name, value in machine_description():
+            print(f"| {name} | {value} |" if options.markdown else f"{name}: {value}")
+        print()
     if not options.no_build:
         build()
     mode = ["--scaling"] if options.scaling else []
+    mode += ["--clock", options.clock, "--repetitions", str(options.repetitions)]
+    for name in options.case:
+        mode += ["--case", name]
     swift_command = [SWIFT_BINARY, "bench", "--json"] + mode + shlex.split(options.swift_args)
     c_command = [C_BINARY, "--json"] + mode + shlex.split(options.c_args)
 
@@ -115,7 +169,7 @@ def main():
             # Cases the C baseline does not implement (other formats): Swift figures only.
             rows.append({
                 "case": key[0], "size": size_name(key[1]), "bytes": key[1], "ops": swift_record["ops"],
-                "swift": statistics.median(swift_values), "c": None, "ratio": None,
+                "swift": statistics.median(swift_values), "c": None, "ratio": None, "paired": None,
                 "swift_spread": (min(swift_values), max(swift_values)), "c_spread": None,
                 "tables": swift_record["tables"],
             })
@@ -128,17 +182,22 @@ def main():
             print(f"warning: {key[0]}: {swift_record['tables']} tables in Swift, {c_record['tables']} in C",
                   file=sys.stderr)
         swift_median, c_median = statistics.median(swift_values), statistics.median(c_values)
+        # Each round's Swift run and C run are neighbours in time: the median of their ratios
+        # is less disturbed by load that drifts over the rounds than the ratio of medians.
+        paired = statistics.median(s / c for s, c in zip(swift_values, c_values) if c > 0)
         rows.append({
             "case": key[0], "size": size_name(key[1]), "bytes": key[1], "ops": swift_record["ops"],
-            "swift": swift_median, "c": c_median, "ratio": swift_median / c_median,
+            "swift": swift_median, "c": c_median, "ratio": swift_median / c_median, "paired": paired,
             "swift_spread": (min(swift_values), max(swift_values)), "c_spread": (min(c_values), max(c_values)),
             "tables": swift_record["tables"],
         })
 
-    header = ["case", "size", "ops", "Swift ns/op", "C ns/op", "Swift/C", "Swift range", "C range", "tables"]
+    header = ["case", "size", "ops", "Swift ns/op", "C ns/op", "Swift/C", "paired", "Swift range", "C range",
+              "tables"]
     cells = [[row["case"], row["size"], str(row["ops"]), f"{row['swift']:.3f}",
               f"{row['c']:.3f}" if row["c"] is not None else "-",
               f"{row['ratio']:.2f}x" if row["ratio"] is not None else "-",
+              f"{row['paired']:.2f}x" if row["paired"] is not None else "-",
               "%.3f-%.3f" % row["swift_spread"], "%.3f-%.3f" % row["c_spread"] if row["c_spread"] else "-",
               str(row["tables"])] for row in rows]
     if options.markdown:
@@ -151,7 +210,8 @@ def main():
         for line in [header] + cells:
             print("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths))))
     print(f"(median over {options.rounds} alternating rounds; each round's figure is the median of its "
-          f"repetitions; ranges are the rounds' lowest and highest)", file=sys.stderr)
+          f"repetitions; Swift/C is the ratio of the medians, paired the median of each round's ratio; "
+          f"ranges are the rounds' lowest and highest)", file=sys.stderr)
 
     if options.plot:
         plot(rows, options.plot)

@@ -1,0 +1,55 @@
+/// A list that keeps its first eight elements inline and only the rest on the heap.
+///
+/// The invalidation gather holds what one operation unlinked and modified: for single-page and
+/// other small operations that is a handful of entries, so the common case allocates nothing
+/// and resetting the list releases nothing. Beyond eight the rest goes to an array that keeps
+/// its capacity across resets. Elements are plain values (`BitwiseCopyable`): the inline part
+/// copies as bytes.
+@usableFromInline
+struct SpillList<Element: BitwiseCopyable>: RandomAccessCollection {
+    /// Elements kept inline.
+    @usableFromInline static var inlineCapacity: Int { 8 }
+
+    @usableFromInline var count = 0
+    /// Elements `0 ..< min(count, inlineCapacity)`; the rest of the slots repeat the filler.
+    @usableFromInline var inline: (Element, Element, Element, Element, Element, Element, Element, Element)
+    /// Elements `inlineCapacity...`, in order.
+    @usableFromInline var spill: [Element] = []
+
+    /// An empty list; `filler` stands in the unused inline slots.
+    @inlinable
+    init(filler: Element) {
+        inline = (filler, filler, filler, filler, filler, filler, filler, filler)
+    }
+
+    @inlinable var startIndex: Int { 0 }
+    @inlinable var endIndex: Int { count }
+
+    @inlinable
+    subscript(position: Int) -> Element {
+        precondition(position >= 0 && position < count, "SpillList index out of range")
+        if position >= Self.inlineCapacity { return spill[position &- Self.inlineCapacity] }
+        return withUnsafeBytes(of: inline) {
+            $0.load(fromByteOffset: position &* MemoryLayout<Element>.stride, as: Element.self)
+        }
+    }
+
+    /// Adds `element` at the end.
+    @inlinable
+    mutating func append(_ element: Element) {
+        if count < Self.inlineCapacity {
+            let offset = count &* MemoryLayout<Element>.stride
+            withUnsafeMutableBytes(of: &inline) { $0.storeBytes(of: element, toByteOffset: offset, as: Element.self) }
+        } else {
+            spill.append(element)
+        }
+        count &+= 1
+    }
+
+    /// Empties the list, keeping any heap capacity for the next operation.
+    @inlinable
+    mutating func removeAll() {
+        count = 0
+        if !spill.isEmpty { spill.removeAll(keepingCapacity: true) }
+    }
+}
