@@ -72,6 +72,9 @@ enum ScriptParser {
             }
             return .failAllocations(from: Int(n))
         }
+        if name.elementsEqual("estimate".utf8) && operands.count != 2 && operands.count != 3 {
+            throw ScriptProblem("'estimate' takes 2 or 3 operands (estimate IOVA SIZE [PA]), got \(operands.count)")
+        }
         if name.elementsEqual("estimate".utf8) && operands.count == 3 {
             let values = Array(operands)
             return .estimate(iova: try number(values[0]), size: try number(values[1]),

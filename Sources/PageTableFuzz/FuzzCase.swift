@@ -61,6 +61,13 @@ struct FuzzCase {
         for (step, operation) in operations.enumerated() {
             checker.check(operation, step: step) { runner.answer(to: operation) }
         }
+        // The reports `--stats` and `--dump` print (files are never written here).
+        if options.printsStatistics { checkLines(StatisticsReport(built.table).lines) }
+        if options.dumpsTable { checkLines(TableDumper(table: built.table).lines) }
+    }
+
+    private func checkLines(_ lines: [String]) {
+        require(lines.allSatisfy { !$0.contains("\n") }, "a report line holds a newline")
     }
 
     /// A diagnostic is one line of printable ASCII (or escapes), of bounded length.

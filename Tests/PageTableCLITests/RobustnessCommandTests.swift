@@ -47,6 +47,20 @@ import Testing
         #expect(malformed.status == 2 && malformed.error.contains("'estimate-reserve' takes 2 operands"))
     }
 
+    /// docs/semantics.md, "Edges": zero-length operations and the top of the address space.
+    @Test func edgesAnswerAsDocumented() {
+        let script = "map 0 0 0 rw\nunmap 0 0\nreserve 0 0\nrelease 0 0\nestimate-reserve 0 0\nrepeat 0 0 4K 0 rw\n"
+            + "map 0xfffffffff000 0 4K rw\nmap 0xffffffffe000 0 8K rw\nmap 0xfffffffff000 0 8K rw\n"
+            + "translate 0xfffffffff123\ntranslate 0xffffffffffffffff\nmap 0x1000 0xfffffffff000 4K rw\n"
+            + "unmap 0xfffffffffffff000 0x1000\n"
+        #expect(run("arm-lpae-64", script) == [
+            "mapped 0 error misaligned", "unmapped 0 error misaligned", "reserved 0 error misaligned",
+            "released 0 error not-mapped", "tables 0 error misaligned", "mapped 0 error misaligned",
+            "mapped 4096", "mapped 4096 error already-mapped", "mapped 0 error out-of-range",
+            "0x123", "unmapped", "mapped 4096", "unmapped 0 error out-of-range",
+        ])
+    }
+
     @Test func diagnosticsEscapeControlBytes() {
         let result = pagetable(["run", "--format", "arm-lpae-64", "-"], input: "map 0 0 4K r\u{1}w\nfo\u{1b}[31mo 1\n")
         #expect(result.status == 2 && result.output.isEmpty)
