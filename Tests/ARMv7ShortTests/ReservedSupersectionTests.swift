@@ -52,6 +52,24 @@ import Testing
         #expect(table.invariantViolations() == [])
     }
 
+    /// `estimateReserve` counts the 1K L2 tables a reservation allocates, spares under sections
+    /// and supersections included.
+    @Test func reserveEstimatesCountSparesUnderSections() throws {
+        let allocator = FaultInjectingAllocator(fixture.allocator)
+        var table = try PageTable(format: ARMv7Short(), memory: fixture.arena, allocator: allocator,
+                                  invalidator: fixture.invalidator)
+        #expect(table.map(iova: 2 * megabyte, to: 2 * megabyte, size: megabyte, attributes: rw).isComplete)
+        #expect(table.map(iova: 16 * megabyte, to: 16 * megabyte, size: 16 * megabyte, attributes: rw).isComplete)
+        #expect(table.map(iova: 0x1000, to: 0x1000, size: 4096, attributes: rw).isComplete)
+        let estimate = try table.estimateReserve(iova: 0, size: 32 * megabyte)
+        #expect(estimate.tables == 31, "one L2 table exists; the other 31 megabytes need one each: \(estimate)")
+        #expect(estimate.bytes == 31 * 1024)
+        let (tables, requests) = (table.tableCount, allocator.requests)
+        #expect(table.reserve(iova: 0, size: 32 * megabyte).isComplete)
+        #expect(allocator.requests - requests == estimate.tables && table.tableCount - tables == estimate.tables)
+        #expect(table.invariantViolations() == [])
+    }
+
     @Test func levelNamesTakeAnyInteger() {
         #expect(ARMv7Short().levelName(0) == "L2" && ARMv7Short().levelName(1) == "L1")
         #expect(ARMv7Short().levelName(.min) == "level \(Int.min)")
