@@ -37,6 +37,9 @@ let package = Package(
         // The command-line tool: a testable library and a thin executable.
         .target(name: "PageTableCLI", dependencies: ["PageTableKit"]),
         .executableTarget(name: "pagetable", dependencies: ["PageTableCLI"]),
+        // The fuzz target: with -DFUZZING and -sanitize=fuzzer (.ci/fuzz.sh) a libFuzzer
+        // binary; built normally, it replays inputs through the same checks.
+        .executableTarget(name: "PageTableFuzz", dependencies: ["PageTableCLI", "PageTableTestSupport"]),
 
         .target(name: "PageTableTestSupport", dependencies: ["PageTable"], path: "Tests/PageTableTestSupport"),
         .testTarget(name: "PageTableTests", dependencies: ["PageTable", "PageTableTestSupport"]),

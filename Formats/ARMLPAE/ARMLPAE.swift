@@ -108,6 +108,7 @@ public struct ARMLPAE: PageTableFormat {
                                     outputAddressBits: outputAddressBits, coherentWalk: coherentWalk))
     }
 
-    /// ARM's level number: `L3` for pages, counting up towards the top.
-    public func levelName(_ level: Int) -> String { "L\(3 - level)" }
+    /// ARM's level number: `L3` for pages, counting up towards the top (`L-1` for 52-bit
+    /// inputs); a level the format does not have is `level <n>`.
+    public func levelName(_ level: Int) -> String { (0...4).contains(level) ? "L\(3 - level)" : "level \(level)" }
 }

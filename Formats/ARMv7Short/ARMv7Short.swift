@@ -79,6 +79,7 @@ public struct ARMv7Short: PageTableFormat {
         self.init(Configuration(nonSecure: nonSecure, coherentWalk: coherentWalk))
     }
 
-    /// ARM's names: `L2` for the level holding pages, `L1` for the top.
-    public func levelName(_ level: Int) -> String { "L\(2 - level)" }
+    /// ARM's names: `L2` for the level holding pages, `L1` for the top; a level the format
+    /// does not have is `level <n>`.
+    public func levelName(_ level: Int) -> String { (0...1).contains(level) ? "L\(2 - level)" : "level \(level)" }
 }

@@ -48,24 +48,24 @@ struct BenchCommand {
                 command.clock = source
             case "--repetitions", "--case":
                 guard let value = remaining.popFirst(), !value.hasPrefix("--") else {
-                    throw UsageError("option '\(argument)' needs a value")
+                    throw UsageError("option '\(QuotedToken.text(argument))' needs a value")
                 }
                 if argument == "--case" {
                     command.caseNames.append(value)
                 } else {
                     guard let count = Int(value), (1...1000).contains(count) else {
-                        throw UsageError("bad value '\(value)' for --repetitions (expected 1...1000)")
+                        throw UsageError("bad value '\(QuotedToken.text(value))' for --repetitions (expected 1...1000)")
                     }
                     command.repetitions = count
                 }
             default:
-                throw UsageError(argument.hasPrefix("-") ? "unknown option '\(argument)' for 'bench'"
-                                                         : "unexpected argument '\(argument)' for 'bench'")
+                throw UsageError(argument.hasPrefix("-") ? "unknown option '\(QuotedToken.text(argument))' for 'bench'"
+                                                         : "unexpected argument '\(QuotedToken.text(argument))' for 'bench'")
             }
         }
         let known = Set(BenchCatalog.standard.map(\.name))
         for name in command.caseNames where !known.contains(name) {
-            throw UsageError("unknown case '\(name)' for --case (cases: "
+            throw UsageError("unknown case '\(QuotedToken.text(name))' for --case (cases: "
                              + BenchCatalog.standard.map(\.name).joined(separator: ", ") + ")")
         }
         return .run(command)

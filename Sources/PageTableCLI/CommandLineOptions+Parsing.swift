@@ -29,7 +29,7 @@ extension CommandLineOptions {
             if argument == "--" { optionsEnded = true; continue }
             if argument == "--help" || argument == "-h" { return .help }
             let name = String(argument.dropFirst(2))
-            guard argument.hasPrefix("--") else { throw UsageError("unknown option '\(argument)'") }
+            guard argument.hasPrefix("--") else { throw UsageError("unknown option '\(QuotedToken.text(argument))'") }
             if Self.flags.contains(name) {
                 flags.insert(name)
             } else if catalog.isFormatFlag(name) {
@@ -38,23 +38,23 @@ extension CommandLineOptions {
                 }
             } else if Self.valued.contains(name) || catalog.isFormatOption(name) {
                 guard let value = remaining.popFirst(), !value.hasPrefix("--") else {
-                    throw UsageError("option '\(argument)' needs a value")
+                    throw UsageError("option '\(QuotedToken.text(argument))' needs a value")
                 }
                 guard values.updateValue(value, forKey: name) == nil else {
                     throw UsageError("option '\(argument)' is given more than once")
                 }
             } else {
-                throw UsageError("unknown option '\(argument)'")
+                throw UsageError("unknown option '\(QuotedToken.text(argument))'")
             }
         }
         guard let formatName = values.removeValue(forKey: "format") else {
             throw UsageError("missing required option '--format' (formats: \(catalog.names))")
         }
         guard let format = catalog.entry(named: formatName) else {
-            throw UsageError("unknown format '\(formatName)' for --format (formats: \(catalog.names))")
+            throw UsageError("unknown format '\(QuotedToken.text(formatName))' for --format (formats: \(catalog.names))")
         }
         guard positionals.count <= 1 else {
-            throw UsageError("unexpected argument '\(positionals[1])' (only one SCRIPT is run)")
+            throw UsageError("unexpected argument '\(QuotedToken.text(positionals[1]))' (only one SCRIPT is run)")
         }
         guard let script = positionals.first else {
             throw UsageError("missing SCRIPT (a file, or - for standard input)")
@@ -77,7 +77,7 @@ extension CommandLineOptions {
 
     private static func memoryBase(_ text: String) throws(UsageError) -> UInt64 {
         guard let base = try? NumberParser.parse(text) else {
-            throw UsageError("bad value '\(text)' for --memory-base (expected an address)")
+            throw UsageError("bad value '\(QuotedToken.text(text))' for --memory-base (expected an address)")
         }
         guard base % memoryBaseAlignment == 0 else {
             throw UsageError("--memory-base \(base.hexadecimal) is not 4K-aligned")
@@ -87,7 +87,7 @@ extension CommandLineOptions {
 
     private static func memorySize(_ text: String) throws(UsageError) -> Int {
         guard let size = try? NumberParser.parse(text), let bytes = Int(exactly: size), bytes > 0 else {
-            throw UsageError("bad value '\(text)' for --memory-size (expected a positive byte count)")
+            throw UsageError("bad value '\(QuotedToken.text(text))' for --memory-size (expected a positive byte count)")
         }
         return bytes
     }

@@ -51,7 +51,7 @@ extension FormatEntry {
         let raw = settings.value("table-zone-size")
         let zoneBytes = try settings.integer("table-zone-size")
         guard zoneBytes > 0, zoneBytes % 4096 == 0 else {
-            throw UsageError("bad value '\(raw)' for --table-zone-size (expected a positive multiple of 4K)")
+            throw UsageError("bad value '\(QuotedToken.text(raw))' for --table-zone-size (expected a positive multiple of 4K)")
         }
         guard zoneBytes <= memory.size - ARMv7Short.firstLevelTableBytes else {
             throw UsageError("--table-zone-size \(raw) leaves no room for the 16K L1 table in --memory-size \(memory.size)")

@@ -22,7 +22,7 @@ public struct FormatSettings: Hashable, Sendable {
         let raw = value(name)
         guard let match = choices.first(where: { $0.key.lowercased() == raw.lowercased() }) else {
             let allowed = choices.map(\.key).joined(separator: ", ")
-            throw UsageError("bad value '\(raw)' for --\(name) (expected one of: \(allowed))")
+            throw UsageError("bad value '\(QuotedToken.text(raw))' for --\(name) (expected one of: \(allowed))")
         }
         return match.value
     }
@@ -34,7 +34,7 @@ public struct FormatSettings: Hashable, Sendable {
     public func integer(_ name: String) throws(UsageError) -> Int {
         let raw = value(name)
         guard let number = try? NumberParser.parse(raw), let integer = Int(exactly: number) else {
-            throw UsageError("bad value '\(raw)' for --\(name) (expected a number)")
+            throw UsageError("bad value '\(QuotedToken.text(raw))' for --\(name) (expected a number)")
         }
         return integer
     }

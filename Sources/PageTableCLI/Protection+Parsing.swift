@@ -12,8 +12,8 @@ extension Protection {
             case UInt8(ascii: "d"): device = true
             case UInt8(ascii: "p"): privileged = true
             default:
-                let text = String(decoding: token, as: UTF8.self)
-                let letter = String(decoding: token.drop { Self.isLetter($0) }.prefix(1), as: UTF8.self)
+                let text = QuotedToken.text(token)
+                let letter = QuotedToken.text(token.drop { Self.isLetter($0) }.prefix(1))
                 throw ScriptProblem("bad protection '\(text)': unknown letter '\(letter)' (use r w x c d p, or -)")
             }
         }

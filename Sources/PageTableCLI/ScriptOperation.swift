@@ -16,10 +16,13 @@ enum ScriptOperation: Hashable, Sendable {
     case reserve(iova: UInt64, size: UInt64)
     /// `release IOVA SIZE`: answers `released <bytes>[ error <name>]`.
     case release(iova: UInt64, size: UInt64)
-    /// `estimate IOVA SIZE`: answers `tables <n>`, the worst-case tables a map of smallest
-    /// pages over the range would allocate now.
-
-    case estimate(iova: UInt64, size: UInt64)
+    /// `estimate IOVA SIZE [PA]`: answers `tables <n>`, the tables a map of the range would
+    /// allocate now: exactly those of `map IOVA PA SIZE` with PA, else the worst case (every
+    /// page the smallest leaf).
+    case estimate(iova: UInt64, size: UInt64, physicalAddress: UInt64?)
+    /// `estimate-reserve IOVA SIZE`: answers `tables <n>`, exactly the tables
+    /// `reserve IOVA SIZE` would allocate now (spares included).
+    case estimateReserve(iova: UInt64, size: UInt64)
     /// `repeat IOVA PA PAGESIZE SIZE PROT`: every page of the range maps the one page at PA
     /// (``AnyPageTable/mapRepeat(iova:size:physicalAddress:pageSize:attributes:)``); answers
     /// like `map`.

@@ -11,7 +11,8 @@
 /// fail-alloc N | off        # fault injection: the Nth table allocation from here fails
 /// reserve IOVA SIZE         # populate and pin the tables of a range
 /// release IOVA SIZE
-/// estimate IOVA SIZE        # tables a 4K-page map would allocate now
+/// estimate IOVA SIZE [PA]   # tables a map would allocate now (without PA: of smallest pages)
+/// estimate-reserve IOVA SIZE # tables a reservation would allocate now
 /// repeat IOVA PA PAGESIZE SIZE PROT  # every page of the range maps the one page at PA
 /// ```
 ///
@@ -71,6 +72,14 @@ enum ScriptParser {
             }
             return .failAllocations(from: Int(n))
         }
+        if name.elementsEqual("estimate".utf8) && operands.count != 2 && operands.count != 3 {
+            throw ScriptProblem("'estimate' takes 2 or 3 operands (estimate IOVA SIZE [PA]), got \(operands.count)")
+        }
+        if name.elementsEqual("estimate".utf8) && operands.count == 3 {
+            let values = Array(operands)
+            return .estimate(iova: try number(values[0]), size: try number(values[1]),
+                             physicalAddress: try number(values[2]))
+        }
         for (word, make) in rangeOperations where name.elementsEqual(word.utf8) {
             try expect(operands, count: 2, for: word, syntax: "IOVA SIZE")
             let values = Array(operands)
@@ -80,7 +89,7 @@ enum ScriptParser {
             try expect(operands, count: 1, for: "translate", syntax: "IOVA")
             return .translate(iova: try number(operands[operands.startIndex]))
         }
-        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, unmap, translate, repeat, fail-alloc, reserve, release or estimate)")
+        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, unmap, translate, repeat, fail-alloc, reserve, release, estimate or estimate-reserve)")
     }
 
     /// The operations that take `IOVA SIZE`.
@@ -88,7 +97,8 @@ enum ScriptParser {
         ("unmap", { .unmap(iova: $0, size: $1) }),
         ("reserve", { .reserve(iova: $0, size: $1) }),
         ("release", { .release(iova: $0, size: $1) }),
-        ("estimate", { .estimate(iova: $0, size: $1) }),
+        ("estimate", { .estimate(iova: $0, size: $1, physicalAddress: nil) }),
+        ("estimate-reserve", { .estimateReserve(iova: $0, size: $1) }),
     ]
 
     private static func expect(_ operands: ArraySlice<ArraySlice<UInt8>>, count: Int, for name: String,
@@ -107,5 +117,6 @@ enum ScriptParser {
         }
     }
 
-    private static func text(_ token: ArraySlice<UInt8>) -> String { String(decoding: token, as: UTF8.self) }
+    /// A token as a diagnostic shows it: escaped and cut (``QuotedToken``).
+    private static func text(_ token: ArraySlice<UInt8>) -> String { QuotedToken.text(token) }
 }

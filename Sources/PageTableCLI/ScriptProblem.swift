@@ -3,6 +3,6 @@ struct ScriptProblem: Error, Hashable, Sendable {
     /// The phrase.
     var text: String
 
-    /// Creates a problem description.
-    init(_ text: String) { self.text = text }
+    /// Creates a problem description (control characters escaped, see ``QuotedToken``).
+    init(_ text: String) { self.text = QuotedToken.escapingControls(text) }
 }

@@ -37,9 +37,15 @@ struct ScriptRunner {
             return "reserved \(table.reserve(iova: iova, size: size))"
         case .release(let iova, let size):
             return "released \(table.release(iova: iova, size: size))"
-        case .estimate(let iova, let size):
+        case .estimate(let iova, let size, let physicalAddress):
             do throws(PageTableError) {
-                return "tables \(try table.estimateMap(iova: iova, size: size).tables)"
+                return "tables \(try table.estimateMap(iova: iova, size: size, physicalAddress: physicalAddress).tables)"
+            } catch {
+                return "tables 0 error \(error.kind.name)"
+            }
+        case .estimateReserve(let iova, let size):
+            do throws(PageTableError) {
+                return "tables \(try table.estimateReserve(iova: iova, size: size).tables)"
             } catch {
                 return "tables 0 error \(error.kind.name)"
             }

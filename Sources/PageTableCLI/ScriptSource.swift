@@ -17,14 +17,23 @@ enum ScriptSource: Hashable, Sendable {
             guard let bytes = standardInput() else { throw UsageError("cannot read the script from standard input") }
             return bytes
         case .file(let path):
+            // Any readable stream will do: a regular file, /dev/null, a FIFO, a process
+            // substitution. Read it to its end.
+            let shown = QuotedToken.text(path, limit: QuotedToken.pathLimit)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw UsageError("cannot read script '\(path)': no such file")
+                throw UsageError("cannot read script '\(shown)': no such file")
             }
-            guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
-                throw UsageError("cannot read script '\(path)'")
+            guard !isDirectory.boolValue else { throw UsageError("cannot read script '\(shown)': it is a directory") }
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw UsageError("cannot read script '\(shown)': permission denied or not openable")
             }
-            return [UInt8](data)
+            defer { try? handle.close() }
+            do {
+                return [UInt8](try handle.readToEnd() ?? Data())
+            } catch {
+                throw UsageError("cannot read script '\(shown)': \(error.localizedDescription)")
+            }
         }
     }
 }

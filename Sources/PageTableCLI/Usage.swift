@@ -48,7 +48,10 @@ enum Usage {
                                         one / none; answers 'ok'
               reserve IOVA SIZE         populate and pin the range's tables; 'reserved <bytes>...'
               release IOVA SIZE         unpin them and free the empty ones; 'released <bytes>...'
-              estimate IOVA SIZE        'tables <n>': what a 4K-page map of the range would allocate
+              estimate IOVA SIZE [PA]   'tables <n>': what a map of the range to PA would allocate
+                                        (without PA: a map of smallest pages)
+              estimate-reserve IOVA SIZE
+                                        'tables <n>': what 'reserve IOVA SIZE' would allocate
 
             Exit status: 0 after a run (table-level errors are answers), 1 if the export or the
             --dot file cannot be written, 2 for a usage error or a malformed script (nothing is run

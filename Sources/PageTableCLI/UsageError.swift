@@ -5,8 +5,9 @@ public struct UsageError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What was wrong, naming the option or argument concerned.
     public var message: String
 
-    /// Creates a usage error.
-    public init(_ message: String) { self.message = message }
+    /// Creates a usage error. Control characters in `message` are escaped (`\xNN`), so raw
+    /// input quoted in it cannot disturb the terminal.
+    public init(_ message: String) { self.message = QuotedToken.escapingControls(message) }
 
     /// The message, as printed after `pagetable: `.
     public var description: String { message }

@@ -110,7 +110,7 @@ public struct ReferenceModel {
     public func leaf(covering iova: UInt64) -> Leaf? { leafIndex(covering: iova).map { leaves[$0] } }
 
     private func leafIndex(covering address: UInt64) -> Int? {
-        let position = insertionPoint(address + 1)
+        let position = address == .max ? leaves.count : insertionPoint(address + 1)
         guard position > 0, leaves[position - 1].end > address else { return nil }
         return position - 1
     }

@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct BuddyAllocatorTests {
     @Test func handsOutTheLowestAlignedBlock() {
-        let allocator = BuddyAllocator(base: 0x8000_0000, size: 1 << 20)
+        let allocator = BuddyAllocator(base: 0x8000_0000, size: 1 << 20)!
         #expect(allocator.allocate(bytes: 64, alignment: 64, limit: .max) == 0x8000_0000)
         #expect(allocator.allocate(bytes: 4096, alignment: 4096, limit: .max) == 0x8000_1000)
         #expect(allocator.allocate(bytes: 64, alignment: 64, limit: .max) == 0x8000_0040)
@@ -12,14 +12,14 @@ import Testing
     }
 
     @Test func honoursTheLimitOrFails() {
-        let allocator = BuddyAllocator(base: 0x8000_0000, size: 1 << 20)
+        let allocator = BuddyAllocator(base: 0x8000_0000, size: 1 << 20)!
         #expect(allocator.allocate(bytes: 4096, alignment: 4096, limit: 0x7FFF_FFFF) == nil)
         #expect(allocator.allocate(bytes: 4096, alignment: 4096, limit: 0x8000_0FFF) == 0x8000_0000)
         #expect(allocator.allocate(bytes: 4096, alignment: 4096, limit: 0x8000_0FFF) == nil)
     }
 
     @Test func runsOutThenRecoversEverything() {
-        let allocator = BuddyAllocator(base: 0x1_0000, size: 64 << 10)
+        let allocator = BuddyAllocator(base: 0x1_0000, size: 64 << 10)!
         var blocks: [UInt64] = []
         while let block = allocator.allocate(bytes: 4096, alignment: 4096, limit: .max) { blocks.append(block) }
         #expect(blocks.count == 16)
@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func carvesAnUnalignedRangeIntoAlignedBlocks() {
-        let allocator = BuddyAllocator(base: 0x3000, size: 0x5000)  // 0x3000..<0x8000
+        let allocator = BuddyAllocator(base: 0x3000, size: 0x5000)!  // 0x3000..<0x8000
         #expect(allocator.freeBytes == 0x5000)
         #expect(allocator.allocate(bytes: 0x4000, alignment: 0x4000, limit: .max) == 0x4000)
         #expect(allocator.allocate(bytes: 0x2000, alignment: 0x2000, limit: .max) == nil)

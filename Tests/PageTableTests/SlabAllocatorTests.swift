@@ -4,7 +4,7 @@ import Testing
 @Suite struct SlabAllocatorTests {
     /// A slab of 1 KiB objects over a 16 KiB zone at 0x10_0000 (four 4 KiB pages).
     func slab(zoneBytes: Int = 16 << 10, zoneLimit: UInt64 = .max) -> SlabAllocator<BuddyAllocator> {
-        SlabAllocator(objectSize: 1024, pageSize: 4096, backing: BuddyAllocator(base: 0x10_0000, size: zoneBytes),
+        SlabAllocator(objectSize: 1024, pageSize: 4096, backing: BuddyAllocator(base: 0x10_0000, size: zoneBytes)!,
                       zoneLimit: zoneLimit)
     }
 
@@ -98,7 +98,7 @@ import Testing
     }
 
     @Test func onePageObjectsWork() {
-        let allocator = SlabAllocator(objectSize: 4096, pageSize: 4096, backing: BuddyAllocator(base: 0x2000, size: 8192))
+        let allocator = SlabAllocator(objectSize: 4096, pageSize: 4096, backing: BuddyAllocator(base: 0x2000, size: 8192)!)
         let first = allocator.allocate(bytes: 4096, alignment: 4096, limit: .max)
         let second = allocator.allocate(bytes: 4096, alignment: 4096, limit: .max)
         #expect(first == 0x2000 && second == 0x3000)

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct TablePoolTests {
     @Test func servesWhatItWasFilledWithThenGivesItBack() {
-        let source = BuddyAllocator(base: 0x10_0000, size: 1 << 20)
+        let source = BuddyAllocator(base: 0x10_0000, size: 1 << 20)!
         do {
             let pool = TablePool(source: source)
             #expect(pool.fill(count: 3, bytes: 4096, alignment: 4096))
@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func bulkAllocationIsAllOrNothing() {
-        let source = BuddyAllocator(base: 0x10_0000, size: 16 << 10)
+        let source = BuddyAllocator(base: 0x10_0000, size: 16 << 10)!
         #expect(source.allocate(count: 5, bytes: 4096, alignment: 4096, limit: .max) == nil)
         #expect(source.liveBlocks == 0)
         #expect(source.allocate(count: 4, bytes: 4096, alignment: 4096, limit: .max)?.count == 4)

@@ -38,6 +38,7 @@ public final class AnyPageTable {
             estimateMap: { iova, size, physicalAddress throws(PageTableError) in
                 try box.table.estimateMap(iova: iova, size: size, physicalAddress: physicalAddress)
             },
+            estimateReserve: { iova, size throws(PageTableError) in try box.table.estimateReserve(iova: iova, size: size) },
             translate: { box.table.translate($0) },
             lookup: { box.table.lookup($0) },
             visit: { range, expanding, body in box.table.visit(range, expandingShared: expanding, body) },
@@ -90,6 +91,11 @@ public final class AnyPageTable {
     public func estimateMap(iova: VirtualAddress, size: UInt64,
                             physicalAddress: PhysicalAddress? = nil) throws(PageTableError) -> TableEstimate {
         try operations.estimateMap(iova, size, physicalAddress)
+    }
+
+    /// See ``PageTable/estimateReserve(iova:size:)``.
+    public func estimateReserve(iova: VirtualAddress, size: UInt64) throws(PageTableError) -> TableEstimate {
+        try operations.estimateReserve(iova, size)
     }
 
     /// See ``PageTable/translate(_:)``.
@@ -150,6 +156,7 @@ extension AnyPageTable {
         @usableFromInline let reserve: (VirtualAddress, UInt64) -> RangeOutcome
         @usableFromInline let release: (VirtualAddress, UInt64) -> RangeOutcome
         @usableFromInline let estimateMap: (VirtualAddress, UInt64, PhysicalAddress?) throws(PageTableError) -> TableEstimate
+        @usableFromInline let estimateReserve: (VirtualAddress, UInt64) throws(PageTableError) -> TableEstimate
         @usableFromInline let translate: (VirtualAddress) -> PhysicalAddress?
         @usableFromInline let lookup: (VirtualAddress) -> Mapping?
         @usableFromInline let visit: (Range<VirtualAddress>?, Bool, (TreeNode) -> Void) -> Void
@@ -167,6 +174,7 @@ extension AnyPageTable {
              reserve: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
              release: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
              estimateMap: @escaping (VirtualAddress, UInt64, PhysicalAddress?) throws(PageTableError) -> TableEstimate,
+             estimateReserve: @escaping (VirtualAddress, UInt64) throws(PageTableError) -> TableEstimate,
              translate: @escaping (VirtualAddress) -> PhysicalAddress?,
              lookup: @escaping (VirtualAddress) -> Mapping?,
              visit: @escaping (Range<VirtualAddress>?, Bool, (TreeNode) -> Void) -> Void,
@@ -182,6 +190,7 @@ extension AnyPageTable {
             self.reserve = reserve
             self.release = release
             self.estimateMap = estimateMap
+            self.estimateReserve = estimateReserve
             self.translate = translate
             self.lookup = lookup
             self.visit = visit

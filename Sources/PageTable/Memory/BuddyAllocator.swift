@@ -19,6 +19,9 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
     /// Freed blocks not yet merged, by size (log2), most recent last.
     @exclusivity(unchecked) private var cached: [[PhysicalAddress]] = Array(repeating: [], count: 64)
     @exclusivity(unchecked) private var cachedCount = 0
+    /// Every allocated block: its size (log2) and the bytes asked for, to refuse double and
+    /// mismatched frees.
+    @exclusivity(unchecked) private var allocated: [PhysicalAddress: Allocation] = [:]
 
     private static let minimumShift = 6
     /// freeBlocks[shift] holds the addresses of free blocks of 1 << shift bytes, highest first,
@@ -28,13 +31,18 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
     @exclusivity(unchecked) private var nonEmpty: UInt64 = 0
 
     /// Manages `base ..< base + size`.
-    public init(base: PhysicalAddress, size: Int) {
+    ///
+    /// Returns `nil` if `size` is negative or the range runs past the top of the 64-bit
+    /// physical address space. An empty range is an allocator that never has memory.
+    public init?(base: PhysicalAddress, size: Int) {
+        guard size >= 0, base.addingReportingOverflow(UInt64(size)).overflow == false else { return nil }
         self.base = base
         self.size = size
         // Carve the range into maximal naturally aligned blocks.
         let granule = UInt64(1) << UInt64(Self.minimumShift)
         let end = base + UInt64(size)
-        var address = (base + granule - 1) & ~(granule - 1)
+        let (rounded, roundingOverflow) = base.addingReportingOverflow(granule - 1)
+        var address = roundingOverflow ? end : rounded & ~(granule - 1)
         while address < end, end - address >= granule {
             var shift = address == 0 ? 62 : min(address.trailingZeroBitCount, 62)
             while end - address < 1 << UInt64(shift) { shift -= 1 }
@@ -45,7 +53,7 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
 
     /// Manages the whole of `arena`.
     public convenience init(arena: PhysicalArena) {
-        self.init(base: arena.base, size: arena.size)
+        self.init(base: arena.base, size: arena.size)!  // An arena's range never wraps.
     }
 
     public func allocate(bytes: Int, alignment: Int, limit: PhysicalAddress) -> PhysicalAddress? {
@@ -55,14 +63,22 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
         if let recent = cached[shift].last, recent &+ (1 << UInt64(shift)) &- 1 <= limit {
             cached[shift].removeLast()
             cachedCount -= 1
-            liveBlocks += 1
-            liveBytes += 1 << shift
-            return recent
+            return handOut(recent, shift: shift, bytes: bytes)
         }
-        if let address = allocateFromBuddies(shift: shift, limit: limit) { return address }
+        if let address = allocateFromBuddies(shift: shift, limit: limit) {
+            return handOut(address, shift: shift, bytes: bytes)
+        }
         guard cachedCount > 0 else { return nil }
         mergeCachedBlocks()
-        return allocateFromBuddies(shift: shift, limit: limit)
+        return allocateFromBuddies(shift: shift, limit: limit).map { handOut($0, shift: shift, bytes: bytes) }
+    }
+
+    /// Records a block as allocated and returns it.
+    private func handOut(_ address: PhysicalAddress, shift: Int, bytes: Int) -> PhysicalAddress {
+        allocated[address] = Allocation(shift: shift, bytes: bytes)
+        liveBlocks += 1
+        liveBytes += 1 << shift
+        return address
     }
 
     /// The lowest free block of `1 << shift` bytes (splitting a larger one) within `limit`.
@@ -87,14 +103,23 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
             blockShift -= 1
             insert(address + (1 << UInt64(blockShift)), shift: blockShift)
         }
-        liveBlocks += 1
-        liveBytes += 1 << shift
         return address
     }
 
+    /// Returns a block. Freeing an address that is not allocated (a double free, or one this
+    /// allocator never handed out) or with a size other than the one allocated is a
+    /// programming error that would corrupt the allocator: it stops the program with a
+    /// message naming the address.
     public func free(_ address: PhysicalAddress, bytes: Int) {
-        let shift = max(Self.shift(covering: bytes), Self.minimumShift)
-        precondition(address >= base && address - base < UInt64(size), "freeing \(address) outside the allocator")
+        guard let allocation = allocated.removeValue(forKey: address) else {
+            preconditionFailure("BuddyAllocator: freeing 0x\(String(address, radix: 16)), which is not allocated "
+                                + "(a double free, or an address this allocator never handed out)")
+        }
+        guard allocation.bytes == bytes else {
+            preconditionFailure("BuddyAllocator: freeing 0x\(String(address, radix: 16)) as \(bytes) bytes, "
+                                + "but it was allocated as \(allocation.bytes) bytes")
+        }
+        let shift = allocation.shift
         liveBlocks -= 1
         liveBytes -= 1 << shift
         cached[shift].append(address)
@@ -129,6 +154,12 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
     public var freeBytes: Int {
         (freeBlocks.enumerated().map { ($0.element.count, $0.offset) } + cached.enumerated().map { ($0.element.count, $0.offset) })
             .reduce(0) { $0 + $1.0 << $1.1 }
+    }
+
+    /// One allocated block: log2 of its size and the bytes asked for.
+    private struct Allocation {
+        var shift: Int
+        var bytes: Int
     }
 
     private static func shift(covering bytes: Int) -> Int {

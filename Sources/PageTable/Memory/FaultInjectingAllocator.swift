@@ -16,16 +16,18 @@ public final class FaultInjectingAllocator<Base: TableAllocator>: TableAllocator
     public init(_ base: Base) { self.base = base }
 
     /// Makes the `n`th allocation from now (1 = the next one) fail, and every one after it.
+    /// An `n` too large to be reached (past `Int.max` requests in all) never fails anything.
     public func failAllocations(from n: Int) {
         precondition(n >= 1, "the first failing allocation is counted from 1")
-        failingFromRequest = requests + n
+        let (first, overflow) = requests.addingReportingOverflow(n)
+        failingFromRequest = overflow ? nil : first
     }
 
     /// Lets allocations succeed again.
     public func stopFailing() { failingFromRequest = nil }
 
     public func allocate(bytes: Int, alignment: Int, limit: PhysicalAddress) -> PhysicalAddress? {
-        requests += 1
+        requests &+= 1
         if let first = failingFromRequest, requests >= first {
             injectedFailures += 1
             return nil

@@ -22,10 +22,12 @@ public final class PhysicalArena: TableMemory, @unchecked Sendable {
     /// with every table range it must clean before the hardware may read it (simulators and
     /// tests use it to model what the hardware sees, or to count cleans).
     ///
-    /// Returns `nil` if the range is empty, wraps around, or host memory is exhausted.
+    /// Returns `nil` if the range is empty, wraps around, or host memory is exhausted, or if
+    /// `base` is not a multiple of ``baseAlignment``: the host memory is aligned to that, so
+    /// a table aligned by physical address is aligned in host memory too.
     public init?(base: PhysicalAddress, size: Int,
                  cacheMaintenance: (@Sendable (PhysicalAddress, Int) -> Void)? = nil) {
-        guard size > 0, base.addingReportingOverflow(UInt64(size)).overflow == false,
+        guard size > 0, base % Self.baseAlignment == 0, base.addingReportingOverflow(UInt64(size)).overflow == false,
               let host = calloc(1, size) else { return nil }
         self.base = base
         self.size = size
@@ -35,6 +37,10 @@ public final class PhysicalArena: TableMemory, @unchecked Sendable {
     }
 
     deinit { free(host) }
+
+    /// The alignment an arena's base must have (the host allocator's guaranteed alignment,
+    /// at least that of any descriptor).
+    public static let baseAlignment: UInt64 = 16
 
     /// The physical address one past the last byte.
     public var end: PhysicalAddress { base + UInt64(size) }

@@ -24,7 +24,7 @@ public final class TablePool<Source: TableAllocator>: TableAllocator {
     public func available(bytes: Int) -> Int { tables[bytes]?.count ?? 0 }
 
     public func allocate(bytes: Int, alignment: Int, limit: PhysicalAddress) -> PhysicalAddress? {
-        guard let index = tables[bytes]?.lastIndex(where: {
+        guard bytes > 0, alignment > 0, let index = tables[bytes]?.lastIndex(where: {
             $0 & UInt64(alignment - 1) == 0 && $0 <= limit &- UInt64(bytes - 1)
         }) else { return nil }
         return tables[bytes]!.remove(at: index)

@@ -46,13 +46,15 @@ extension ZonedAllocator where General == BuddyAllocator, ZoneBacking == BuddyAl
     /// and the rest is managed by a general buddy allocator.
     ///
     /// `zoneBytes` must be a multiple of `pageSize` no larger than `size`, and `base` must be
-    /// `pageSize`-aligned; violations are programming errors and trap.
+    /// `pageSize`-aligned, and the range must not wrap; violations are programming errors and
+    /// trap.
     public convenience init(base: PhysicalAddress, size: Int, zoneBytes: Int, objectSize: Int, pageSize: Int = 4096) {
-        precondition(zoneBytes >= 0 && zoneBytes <= size && zoneBytes % pageSize == 0,
+        precondition(pageSize > 0 && zoneBytes >= 0 && zoneBytes <= size && zoneBytes % pageSize == 0,
                      "the zone must be a whole number of pages within the range")
         precondition(base & UInt64(pageSize - 1) == 0, "the zone must start on a page boundary")
-        let zone = BuddyAllocator(base: base, size: zoneBytes)
-        let general = BuddyAllocator(base: base + UInt64(zoneBytes), size: size - zoneBytes)
+        precondition(base.addingReportingOverflow(UInt64(size)).overflow == false, "the range must not wrap")
+        let zone = BuddyAllocator(base: base, size: zoneBytes)!
+        let general = BuddyAllocator(base: base + UInt64(zoneBytes), size: size - zoneBytes)!
         let zoneLimit = zoneBytes == 0 ? base : base + UInt64(zoneBytes) - 1
         self.init(general: general,
                   slab: SlabAllocator(objectSize: objectSize, pageSize: pageSize, backing: zone, zoneLimit: zoneLimit))

@@ -144,7 +144,7 @@ extension PageTable {
     }
 
     /// The indices of a table of `shape` covering input addresses from `base` that `range` touches.
-    private func indices(of shape: LevelGeometry, base: VirtualAddress, range: Range<VirtualAddress>) -> ClosedRange<Int> {
+    func indices(of shape: LevelGeometry, base: VirtualAddress, range: Range<VirtualAddress>) -> ClosedRange<Int> {
         let spanEnd = base &+ (1 << UInt64(shape.tableSpanShift))
         return shape.index(of: max(range.lowerBound, base))...shape.index(of: min(range.upperBound, spanEnd) - 1)
     }

@@ -52,6 +52,14 @@ struct ReservationBook {
         return nil
     }
 
+    /// Whether a reservation covering `address` holds a spare table of `level`.
+    @usableFromInline
+    func hasSpare(level: Int, for address: VirtualAddress) -> Bool {
+        spareCount > 0 && reservations.contains {
+            $0.range.contains(address) && level < $0.spares.count && !$0.spares[level].isEmpty
+        }
+    }
+
     /// Whether `table` is pinned. Cheap when nothing is reserved.
     @inlinable
     func isPinned(_ table: PhysicalAddress) -> Bool { !pins.isEmpty && pins[table] != nil }

@@ -13,6 +13,12 @@ extension PageTable {
     /// `physicalAddress` multiples of it (else `misaligned`). The outcome is exact, as for
     /// ``map(iova:to:size:attributes:)``: existing leaves stop it with `already-mapped` and the
     /// pages before them stay mapped.
+    ///
+    /// Inside a reservation a repeat never allocates, like a map: where an empty table pinned
+    /// by a reservation stands in place of a repeated page, the page goes into that table as
+    /// smaller leaves mapping the page's bytes in order; where a large leaf stood when the range
+    /// was reserved, its spare tables become private tables of repeated leaves instead of
+    /// shared ones.
     public mutating func mapRepeat(iova: VirtualAddress, size: UInt64, physicalAddress: PhysicalAddress,
                                    pageSize: UInt64, attributes: MapAttributes) -> RangeOutcome {
         let outcome = repeatRange(iova: iova, size: size, physicalAddress: physicalAddress, pageSize: pageSize,
@@ -33,6 +39,7 @@ extension PageTable {
         }
         let end: VirtualAddress
         let template: Format.Descriptor
+        let encoded: Format.EncodedAttributes
         do throws(PageTableError) {
             guard (iova | size | physicalAddress) & (pageSize - 1) == 0 else {
                 throw PageTableError(.misaligned, at: iova,
@@ -40,12 +47,14 @@ extension PageTable {
             }
             end = try checkInputRange(iova, size: size)
             try checkOutputRange(physicalAddress, size: pageSize, iova: iova)
-            let leaf = format.leafTemplate(try format.encode(attributes), level: pageLevel, contiguous: false)
+            encoded = try format.encode(attributes)
+            let leaf = format.leafTemplate(encoded, level: pageLevel, contiguous: false)
             template = format.leafDescriptor(template: leaf, outputAddress: physicalAddress, level: pageLevel)
         } catch {
             return RangeOutcome(bytes: 0, error: error)
         }
-        var chain = RepeatChain(pageLevel: pageLevel, leaf: template, levels: geometry.levelCount)
+        var chain = RepeatChain(pageLevel: pageLevel, leaf: template, levels: geometry.levelCount,
+                                output: physicalAddress, attributes: encoded)
         var cursor = UnmapCursor(address: iova, end: end)
         let error = repeatItems(in: root, level: geometry.topLevel, linked: true, cursor: &cursor, chain: &chain)
         releaseUnusedChain(&chain)
@@ -54,7 +63,7 @@ extension PageTable {
 
     /// Repeats from `cursor` in the table at `table` (of `level`) until the range or the table ends.
     private mutating func repeatItems(in table: PhysicalAddress, level: Int, linked: Bool, cursor: inout UnmapCursor,
-                                      chain: inout RepeatChain<Format.Descriptor>) -> PageTableError? {
+                                      chain: inout RepeatChain<Format.Descriptor, Format.EncodedAttributes>) -> PageTableError? {
         let shape = shapes[level]
         let items = self.items(table)
         var index = shape.index(of: cursor.address)
@@ -65,6 +74,19 @@ extension PageTable {
             let covers = start & (shape.itemSize - 1) == 0 && cursor.end - start >= shape.itemSize
             let existing = format.decode(items[index], level: level)
             if level == chain.pageLevel {
+                if case .table(let child) = existing, level > 0, reservations.isPinned(child),
+                   holdsNoLeaves(child, level: level - 1) {
+                    // An empty reserved table where the page would go: the page's bytes as
+                    // smaller leaves in it.
+                    var pieces = MapCursor(address: start, output: chain.output, end: start + shape.itemSize,
+                                           largestLeafShift: .max)
+                    let error = mapItems(in: child, level: level - 1, linked: linked, cursor: &pieces,
+                                         attributes: chain.attributes)
+                    cursor.address = pieces.address
+                    if let error { return error }
+                    index += 1
+                    continue
+                }
                 guard existing == .empty else { return .alreadyMapped(start) }
                 items[index] = chain.leaf
                 changes.add(index, count: 1)
@@ -84,7 +106,9 @@ extension PageTable {
                 }
             case .empty:
                 let child: PhysicalAddress
-                if covers && format.allowsSharedTables {
+                // Inside a reservation, a spare table kept for this item is used privately:
+                // repeats there must not allocate.
+                if covers && format.allowsSharedTables && !reservations.hasSpare(level: level - 1, for: start) {
                     guard let table = chainTable(level: level - 1, &chain) else {
                         return .outOfMemory(start, bytes: shapes[level - 1].tableBytes)
                     }
@@ -97,7 +121,11 @@ extension PageTable {
                     }
                     let error = repeatItems(in: fresh, level: level - 1, linked: false, cursor: &cursor, chain: &chain)
                     guard cursor.address != start else {
-                        freeTable(fresh, level: level - 1)
+                        if reservations.isPinned(fresh) {
+                            reservations.returnSpare(fresh, level: level - 1)
+                        } else {
+                            freeTable(fresh, level: level - 1)
+                        }
                         return error
                     }
                     makeVisible(fresh, bytes: shapes[level - 1].tableBytes)
@@ -119,7 +147,7 @@ extension PageTable {
 
     /// The shared table of `level` whose items all map the repeated page (at the page's level)
     /// or all point at the chain table one level down, built on first use.
-    private mutating func chainTable(level: Int, _ chain: inout RepeatChain<Format.Descriptor>) -> PhysicalAddress? {
+    private mutating func chainTable(level: Int, _ chain: inout RepeatChain<Format.Descriptor, Format.EncodedAttributes>) -> PhysicalAddress? {
         if let table = chain.tables[level] { return table }
         let shape = shapes[level]
         let item: Format.Descriptor
@@ -144,7 +172,7 @@ extension PageTable {
 
     /// Frees the chain tables this operation built but did not link (never seen by hardware),
     /// from the top down so each releases its references to the one below.
-    private mutating func releaseUnusedChain(_ chain: inout RepeatChain<Format.Descriptor>) {
+    private mutating func releaseUnusedChain(_ chain: inout RepeatChain<Format.Descriptor, Format.EncodedAttributes>) {
         for level in (0..<geometry.levelCount).reversed() {
             guard let table = chain.tables[level], shared.references[table] == 0 else { continue }
             shared.references[table] = nil
@@ -159,15 +187,20 @@ extension PageTable {
     }
 }
 
-/// The tables of one repeat: the leaf it repeats and, per level, the shared table built for it.
-struct RepeatChain<Descriptor> {
+/// The tables of one repeat: the leaf it repeats and, per level, the shared table built for it;
+/// the page's address and encoded attributes, for pages mapped as smaller leaves.
+struct RepeatChain<Descriptor, Attributes> {
     let pageLevel: Int
     let leaf: Descriptor
+    let output: PhysicalAddress
+    let attributes: Attributes
     var tables: [PhysicalAddress?]
 
-    init(pageLevel: Int, leaf: Descriptor, levels: Int) {
+    init(pageLevel: Int, leaf: Descriptor, levels: Int, output: PhysicalAddress, attributes: Attributes) {
         self.pageLevel = pageLevel
         self.leaf = leaf
+        self.output = output
+        self.attributes = attributes
         tables = Array(repeating: nil, count: levels)
     }
 }

@@ -227,11 +227,15 @@ extension PageTable {
                     if alignment & (groupSize &- 1) == 0 && remaining >= groupSize {
                         let error = writeContiguousLeaf(items, at: index, level: level, cursor: &cursor,
                                                         attributes: attributes)
-                        changes.add(index, count: error == nil ? groupItems : 0)
-                        if linked { noteFilled(before, cursor.address, level: level) }
-                        if let error { return error }
-                        index &+= groupItems
-                        continue
+                        // An empty table pinned by a reservation in the group: map the group's
+                        // items one by one below instead, into that table with smaller leaves.
+                        if error == nil || !groupHoldsEmptyPinnedTable(items, at: index, level: level) {
+                            changes.add(index, count: error == nil ? groupItems : 0)
+                            if linked { noteFilled(before, cursor.address, level: level) }
+                            if let error { return error }
+                            index &+= groupItems
+                            continue
+                        }
                     }
                 }
                 if alignment & itemMask == 0 && remaining >= itemSize {
@@ -335,6 +339,18 @@ extension PageTable {
         cursor.address &+= size
         cursor.output &+= size
         return nil
+    }
+
+    /// Whether an item of the contiguous group starting at `start` points at an empty table
+    /// pinned by a reservation (which a map goes into rather than over).
+    @usableFromInline
+    func groupHoldsEmptyPinnedTable(_ items: TableItems<Format.Descriptor>, at start: Int, level: Int) -> Bool {
+        guard level > 0, !reservations.pins.isEmpty else { return false }
+        for index in start..<(start &+ (1 &<< shapes[level].contiguousLog2)) {
+            if case .table(let child) = format.decode(items[index], level: level), reservations.isPinned(child),
+               holdsNoLeaves(child, level: level &- 1) { return true }
+        }
+        return false
     }
 
     /// Maps through the table below item `index` of a table of `level`. An empty item gets a
