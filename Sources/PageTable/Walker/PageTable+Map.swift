@@ -210,10 +210,18 @@ extension PageTable {
             if format.decode(items[index], level: level) != .empty { return .alreadyMapped(cursor.address) }
         }
         let template = format.leafTemplate(attributes, level: level, contiguous: true)
-        var output = cursor.output
-        for index in start..<end {
-            items[index] = format.leafDescriptor(template: template, outputAddress: output, level: level)
-            output &+= shape.itemSize
+        if let stride = format.linearGroupStride(level: level) {
+            var descriptor = format.leafDescriptor(template: template, outputAddress: cursor.output, level: level)
+            for index in start..<end {
+                items[index] = descriptor
+                descriptor &+= stride
+            }
+        } else {
+            var output = cursor.output
+            for index in start..<end {
+                items[index] = format.leafDescriptor(template: template, outputAddress: output, level: level)
+                output &+= shape.itemSize
+            }
         }
         let size = shape.itemSize &<< UInt64(shape.contiguousLog2)
         cursor.address &+= size
