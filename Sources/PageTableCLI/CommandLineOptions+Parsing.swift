@@ -13,7 +13,7 @@ extension CommandLineOptions {
     private static let valued: Set<String> = ["format", "memory-base", "memory-size", "export", "dot"]
 
     /// Parses the arguments after `run`: options in any order (`--name VALUE`, `--stats`,
-    /// `--dump`), and exactly one SCRIPT (`-` for standard input; after `--`, any argument
+    /// `--dump`, format switches such as `--no-contiguous`), and exactly one SCRIPT (`-` for standard input; after `--`, any argument
     /// is SCRIPT).
     static func parse(_ arguments: some Collection<String>, catalog: FormatCatalog) throws(UsageError) -> Parsed {
         var values: [String: String] = [:]
@@ -32,6 +32,10 @@ extension CommandLineOptions {
             guard argument.hasPrefix("--") else { throw UsageError("unknown option '\(argument)'") }
             if Self.flags.contains(name) {
                 flags.insert(name)
+            } else if catalog.isFormatSwitch(name) {
+                guard values.updateValue("on", forKey: name) == nil else {
+                    throw UsageError("option '\(argument)' is given more than once")
+                }
             } else if Self.valued.contains(name) || catalog.isFormatOption(name) {
                 guard let value = remaining.popFirst(), !value.hasPrefix("--") else {
                     throw UsageError("option '\(argument)' needs a value")

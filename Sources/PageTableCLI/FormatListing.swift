@@ -19,7 +19,7 @@ enum FormatListing {
 
     /// One line per option of `entry`, indented by two spaces, columns aligned.
     static func optionLines(_ entry: FormatEntry) -> [String] {
-        let syntaxes = entry.options.map { "\($0.flag) \($0.valueSyntax)" }
+        let syntaxes = entry.options.map { $0.takesValue ? "\($0.flag) \($0.valueSyntax)" : $0.flag }
         let defaults = entry.options.map { "default \($0.defaultValue)" }
         let syntaxWidth = syntaxes.map(\.count).max() ?? 0
         let defaultWidth = defaults.map(\.count).max() ?? 0

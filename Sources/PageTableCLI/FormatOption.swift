@@ -1,4 +1,5 @@
-/// One option a format takes on the `run` command line, always as `--name VALUE`.
+/// One option a format takes on the `run` command line: `--name VALUE`, or a switch `--name`
+/// that takes no value (``takesValue`` false; its value is `on` when given, `off` otherwise).
 public struct FormatOption: Hashable, Sendable {
     /// The option's name without dashes, for example `granule`.
     public var name: String
@@ -8,6 +9,8 @@ public struct FormatOption: Hashable, Sendable {
     public var defaultValue: String
     /// What the option selects, in a few words.
     public var summary: String
+    /// Whether the option is followed by a value; a switch is not.
+    public var takesValue = true
 
     /// Creates an option description.
     public init(name: String, valueSyntax: String, defaultValue: String, summary: String) {
@@ -15,6 +18,12 @@ public struct FormatOption: Hashable, Sendable {
         self.valueSyntax = valueSyntax
         self.defaultValue = defaultValue
         self.summary = summary
+    }
+
+    /// A switch: `--name` alone turns it `on`; its default is `off`.
+    public init(switch name: String, summary: String) {
+        self.init(name: name, valueSyntax: "", defaultValue: "off", summary: summary)
+        takesValue = false
     }
 
     /// `--name`.

@@ -17,6 +17,9 @@ public struct FormatSettings: Hashable, Sendable {
     /// The raw value of option `name` (empty if the format has no such option).
     public func value(_ name: String) -> String { values[name] ?? "" }
 
+    /// Whether switch `name` was given.
+    public func isOn(_ name: String) -> Bool { value(name) == "on" }
+
     /// The value of option `name` as one of `choices` (matched case-insensitively).
     public func choice<Value>(_ name: String, _ choices: KeyValuePairs<String, Value>) throws(UsageError) -> Value {
         let raw = value(name)
