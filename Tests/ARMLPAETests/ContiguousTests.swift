@@ -182,6 +182,26 @@ import Testing
         #expect(table.tableCount == 1)
     }
 
+    /// Reserved (pinned, empty) tables stand where a 32M group would go: the map places smaller
+    /// leaves into them -- 64K groups -- instead of failing, as for any large leaf.
+    @Test func aGroupOverReservedTablesUsesThemInstead() throws {
+        let fixture = TableFixture()
+        var table = try fixture.makeTable(ARMLPAE(inputAddressBits: 39))
+        let base: UInt64 = 0x4200_0000
+        #expect(table.reserve(iova: base, size: 32 * Self.m).isComplete)
+        let reserved = table.tableCount
+        #expect(table.map(iova: base, to: 0x1_0200_0000, size: 32 * Self.m, attributes: rw).isComplete)
+        #expect(table.tableCount == reserved, "the reserved tables are used, none added")
+        #expect(table.lookup(base + 5 * Self.m)?.size == 64 * Self.k)
+        #expect(table.translate(base + 0x1F_FFFF) == 0x1_021F_FFFF)
+        let scan = GroupScan(table, arena: fixture.arena)
+        #expect(scan.problems.isEmpty && scan.groups == [0: 512])
+        // A real leaf in the span still stops the group with already-mapped at its start.
+        #expect(table.map(iova: 0x8000_0000 + 3 * 2 * Self.m, to: 0x3000_0000, size: 4096, attributes: rw).isComplete)
+        let outcome = table.map(iova: 0x8000_0000, to: 0x2_0000_0000, size: 32 * Self.m, attributes: rw)
+        #expect(outcome.bytes == 0 && outcome.error?.kind == .alreadyMapped && outcome.error?.address == 0x8000_0000)
+    }
+
     /// `contiguousHint: false` writes no group anywhere, whatever the alignment.
     @Test(arguments: ARMLPAE.Granule.allCases)
     func noContiguousWritesNoGroup(_ granule: ARMLPAE.Granule) throws {
