@@ -7,16 +7,33 @@ extension ARMLPAE {
         let isTableOrPage = descriptor & 2 != 0
         if level == 0 {
             // At L3 only the page encoding is valid; 0b01 is reserved and faults.
-            return isTableOrPage ? .leaf(outputAddress: outputAddress(of: descriptor, alignmentShift: Int(pageShift)),
-                                         contiguous: false) : .empty
+            return isTableOrPage ? leaf(descriptor, level: 0, shift: Int(pageShift)) : .empty
         }
         if isTableOrPage {
             return .table(outputAddress(of: descriptor, alignmentShift: Int(pageShift)))
         }
         // A block where the granule has none faults.
         guard blockLevels & (1 &<< UInt8(truncatingIfNeeded: level)) != 0 else { return .empty }
-        let shift = Int(pageShift) &+ (Int(pageShift) &- 3) &* level
-        return .leaf(outputAddress: outputAddress(of: descriptor, alignmentShift: shift), contiguous: false)
+        return leaf(descriptor, level: level, shift: Int(pageShift) &+ (Int(pageShift) &- 3) &* level)
+    }
+
+    /// A page or block of `1 << shift` bytes at `level`. With the Contiguous bit (52) where
+    /// this configuration writes groups, it is a group member and decodes to the group's base
+    /// (the hardware ignores a member's address bits below the group size). Elsewhere the bit
+    /// is only a hint this format never writes, and the leaf is single.
+    @inlinable @inline(__always)
+    func leaf(_ descriptor: UInt64, level: Int, shift: Int) -> DecodedEntry {
+        // The group's log2 if the bit is set, else 0, without a branch.
+        let hinted = 0 &- UInt32(truncatingIfNeeded: (descriptor &>> 52) & 1)
+        let groupLog2 = Int(truncatingIfNeeded: groupShifts &>> UInt32(truncatingIfNeeded: level &* 4) & 0xF & hinted)
+        return .leaf(outputAddress: outputAddress(of: descriptor, alignmentShift: shift &+ groupLog2),
+                     contiguous: groupLog2 != 0)
+    }
+
+    /// log2 of the entries of one contiguous group at `level`, or 0 where none is written.
+    @inlinable @inline(__always)
+    func groupLog2(level: Int) -> Int {
+        Int(truncatingIfNeeded: groupShifts &>> UInt32(truncatingIfNeeded: level &* 4) & 0xF)
     }
 
     @inlinable @inline(__always)
@@ -24,9 +41,10 @@ extension ARMLPAE {
         packed(address) | 3
     }
 
+    /// Pages are `0b11`, blocks `0b01`; group members add the Contiguous bit (52).
     @inlinable @inline(__always)
     public func leafTemplate(_ attributes: EncodedAttributes, level: Int, contiguous: Bool) -> UInt64 {
-        attributes.bits | (level == 0 ? 3 : 1)
+        attributes.bits | (level == 0 ? 3 : 1) | (contiguous ? 1 << 52 : 0)
     }
 
     @inlinable @inline(__always)
@@ -41,11 +59,18 @@ extension ARMLPAE {
         usesHighOutputBits ? nil : 1 &<< UInt64(Int(pageShift) &+ (Int(pageShift) &- 3) &* level)
     }
 
-    /// Pages are `0b11` at L3; blocks `0b01` where the granule has them.
+    /// Group members store their own output address in place too, so they are linear with
+    /// the same stride.
+    @inlinable @inline(__always)
+    public func linearGroupStride(level: Int) -> UInt64? { linearLeafStride(level: level) }
+
+    /// Pages are `0b11` at L3; blocks `0b01` where the granule has them. Where groups are
+    /// written, a single leaf also has the Contiguous bit (52) clear.
     @inlinable @inline(__always)
     public func singleLeafPattern(level: Int) -> (mask: UInt64, value: UInt64)? {
-        if level == 0 { return (3, 3) }
-        return blockLevels & (1 &<< UInt8(truncatingIfNeeded: level)) != 0 ? (3, 1) : nil
+        let mask: UInt64 = groupLog2(level: level) != 0 ? 1 << 52 | 3 : 3
+        if level == 0 { return (mask, 3) }
+        return blockLevels & (1 &<< UInt8(truncatingIfNeeded: level)) != 0 ? (mask, 1) : nil
     }
 
     /// Places an output address in descriptor bits (PA[51:48] in bits 15:12 for 52-bit output).

@@ -12,6 +12,13 @@ import PageTable
 ///
 /// Leaf sizes: 4K/2M/1G (4 KiB granule), 16K/32M (16 KiB), 64K/512M (64 KiB; and 4T with a
 /// 52-bit output size). Attribute encoding is documented on ``encode(_:)``.
+///
+/// With ``Configuration/contiguousHint`` (the default) the leaf levels that may carry the
+/// hint also offer a *contiguous group*: an aligned run of 16, 32 or 128 entries with identical
+/// attributes and consecutive output addresses, each carrying the Contiguous bit (bit 52) and
+/// its own output address, which hardware may cache as one TLB entry. Group sizes: 64K, 32M
+/// and 16G (4 KiB granule), 2M and 1G (16 KiB), 2M and 16G (64 KiB; never the 4T blocks). The
+/// walker chooses a group like any other leaf size and treats it as one leaf.
 public struct ARMLPAE: PageTableFormat {
     public typealias Descriptor = UInt64
 
@@ -50,15 +57,21 @@ public struct ARMLPAE: PageTableFormat {
         public var outputAddressBits: Int
         /// Whether the MMU's table walks snoop CPU caches (TCR walk attributes follow).
         public var coherentWalk: Bool
+        /// Whether maps write contiguous groups (the Contiguous bit) where alignment and length
+        /// allow. Turn it off for hardware or drivers that must not see the hint; no descriptor
+        /// then carries bit 52.
+        public var contiguousHint: Bool
 
-        /// Creates a configuration; defaults are 4 KiB, stage 1, 48-bit in and out, coherent.
+        /// Creates a configuration; defaults are 4 KiB, stage 1, 48-bit in and out, coherent,
+        /// contiguous groups on.
         public init(granule: Granule = .size4K, stage: Stage = .stage1, inputAddressBits: Int = 48,
-                    outputAddressBits: Int = 48, coherentWalk: Bool = true) {
+                    outputAddressBits: Int = 48, coherentWalk: Bool = true, contiguousHint: Bool = true) {
             self.granule = granule
             self.stage = stage
             self.inputAddressBits = inputAddressBits
             self.outputAddressBits = outputAddressBits
             self.coherentWalk = coherentWalk
+            self.contiguousHint = contiguousHint
         }
     }
 
@@ -80,11 +93,13 @@ public struct ARMLPAE: PageTableFormat {
     public let concatenatedTables: Int
 
     /// What decoding needs, kept small so the walker's inlined loops load only this:
-    /// log2 of the granule, levels that hold blocks (bit n = level n), and whether output
-    /// addresses use bits 51:48.
+    /// log2 of the granule, levels that hold blocks (bit n = level n), whether output
+    /// addresses use bits 51:48, and log2 of the contiguous group at each level (4 bits per
+    /// level, level n in bits 4n+3:4n; 0 = no groups there).
     @usableFromInline let pageShift: UInt8
     @usableFromInline let blockLevels: UInt8
     @usableFromInline let usesHighOutputBits: Bool
+    @usableFromInline let groupShifts: UInt32
 
     public var name: String { Self.formatName }
 
@@ -99,13 +114,17 @@ public struct ARMLPAE: PageTableFormat {
         self.blockLevels = UInt8((1..<layout.geometry.levelCount).reduce(0) {
             layout.geometry[$1].allowsLeaf ? $0 | 1 << $1 : $0 })
         self.usesHighOutputBits = configuration.outputAddressBits > 48
+        self.groupShifts = (0..<layout.geometry.levelCount).reduce(0) {
+            $0 | UInt32(layout.geometry[$1].contiguousLog2) << (4 * $1) }
     }
 
     /// Creates the format from its parameters (see ``Configuration``).
     public init(granule: Granule = .size4K, stage: Stage = .stage1, inputAddressBits: Int = 48,
-                outputAddressBits: Int = 48, coherentWalk: Bool = true) throws(ConfigurationError) {
+                outputAddressBits: Int = 48, coherentWalk: Bool = true,
+                contiguousHint: Bool = true) throws(ConfigurationError) {
         try self.init(Configuration(granule: granule, stage: stage, inputAddressBits: inputAddressBits,
-                                    outputAddressBits: outputAddressBits, coherentWalk: coherentWalk))
+                                    outputAddressBits: outputAddressBits, coherentWalk: coherentWalk,
+                                    contiguousHint: contiguousHint))
     }
 
     /// ARM's level number: `L3` for pages, counting up towards the top (`L-1` for 52-bit

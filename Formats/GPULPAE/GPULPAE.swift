@@ -10,9 +10,9 @@ import PageTable
 /// The format is an ``ARMLPAE`` value (4K granule, stage 1) with sharing switched on: geometry,
 /// descriptors, attribute encoding and registers are all delegated to it, so a table built here
 /// is bit for bit the table ``ARMLPAE`` would build, and any ARMv8-style walker reads the
-/// exported image. Leaf sizes are 4K pages, 2M and 1G blocks. The input-address size is 48 bits
-/// by default and may be smaller (39 bits, for example, starts the walk at L1); the output size
-/// defaults to 48 bits.
+/// exported image. Leaf sizes are 4K pages, 2M and 1G blocks (no contiguous groups, see below).
+/// The input-address size is 48 bits by default and may be smaller (39 bits, for example,
+/// starts the walk at L1); the output size defaults to 48 bits.
 ///
 /// ## Why sharing is safe here
 ///
@@ -29,6 +29,16 @@ import PageTable
 ///
 /// A walker configured to update access flags or dirty state in hardware must not be given
 /// shared tables.
+///
+/// ## No contiguous groups
+///
+/// The underlying ``ARMLPAE`` value is built with ``ARMLPAE/Configuration/contiguousHint`` off,
+/// so no descriptor carries the Contiguous bit. No public source shows that Mali's MMU honours
+/// the hint: Arm's own Mali driver (kbase) encodes GPU page-table entries with the attribute
+/// index, AP, SH, AF and XN bits only, and panfrost/panthor program their tables through Linux's
+/// io-pgtable, which wrote no Contiguous bit either until its (SMMU-motivated) contiguous-hint
+/// work. Repeats would not use groups anyway: a group promises consecutive output addresses,
+/// while a repeat maps every page to the same one (see `docs/gpu.md`).
 ///
 /// ## Registers
 ///
@@ -56,7 +66,7 @@ public struct GPULPAE: PageTableFormat {
     public init(inputAddressBits: Int = 48, outputAddressBits: Int = 48,
                 coherentWalk: Bool = true) throws(ConfigurationError) {
         lpae = try ARMLPAE(granule: .size4K, stage: .stage1, inputAddressBits: inputAddressBits,
-                           outputAddressBits: outputAddressBits, coherentWalk: coherentWalk)
+                           outputAddressBits: outputAddressBits, coherentWalk: coherentWalk, contiguousHint: false)
     }
 
     /// `gpu-lpae`.

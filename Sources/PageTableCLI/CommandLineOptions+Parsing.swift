@@ -13,7 +13,7 @@ extension CommandLineOptions {
     private static let valued: Set<String> = ["format", "memory-base", "memory-size", "export", "dot"]
 
     /// Parses the arguments after `run`: options in any order (`--name VALUE`, `--stats`,
-    /// `--dump`, a format's flags such as `--svnapot`), and exactly one SCRIPT (`-` for standard input; after `--`, any argument
+    /// `--dump`, a format's flags such as `--svnapot` or `--no-contiguous`), and exactly one SCRIPT (`-` for standard input; after `--`, any argument
     /// is SCRIPT).
     static func parse(_ arguments: some Collection<String>, catalog: FormatCatalog) throws(UsageError) -> Parsed {
         var values: [String: String] = [:]

@@ -26,8 +26,9 @@ public struct FormatCatalog: Sendable {
     /// The entry named `name`.
     public func entry(named name: String) -> FormatEntry? { entries.first { $0.name == name } }
 
-    /// Whether any format takes option `name` (without dashes): such options take a value.
+    /// Whether any format takes option `name` (without dashes).
     public func isFormatOption(_ name: String) -> Bool { entries.contains { $0.option(named: name) != nil } }
+
 
     /// The formats' names, comma-separated, for diagnostics.
     public var names: String { entries.map(\.name).joined(separator: ", ") }

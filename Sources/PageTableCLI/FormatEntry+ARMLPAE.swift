@@ -14,6 +14,7 @@ extension FormatEntry {
                          summary: "input-address size in bits"),
             FormatOption(name: "oas", valueSyntax: "N", defaultValue: "48",
                          summary: "output-address size in bits"),
+            .flag(name: "no-contiguous", summary: "write no contiguous groups: no descriptor gets the Contiguous bit"),
         ],
         build: { (settings, memory, allocator) throws(UsageError) in
             let granule = try settings.choice("granule", ["4k": ARMLPAE.Granule.size4K, "16k": .size16K, "64k": .size64K])
@@ -23,7 +24,8 @@ extension FormatEntry {
             let format: ARMLPAE
             do throws(ARMLPAE.ConfigurationError) {
                 format = try ARMLPAE(granule: granule, stage: stage, inputAddressBits: inputBits,
-                                     outputAddressBits: outputBits, coherentWalk: !settings.nonCoherent)
+                                     outputAddressBits: outputBits, coherentWalk: !settings.nonCoherent,
+                                     contiguousHint: !settings.flag("no-contiguous"))
             } catch {
                 throw UsageError("invalid \(ARMLPAE.formatName) configuration: \(error)")
             }

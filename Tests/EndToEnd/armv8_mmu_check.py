@@ -50,6 +50,7 @@ from e2e_common import (  # noqa: E402  (shared with armv7_mmu_check.py)
     fetch_outcome, finish, fmt_num, ins, manifest_layout, map_image, pagetable_command, parse_hex,
     parse_reply, pick_cut, probe_candidates, random_probe, read_export, run_cases, run_cli, script_text,
     select_configs, translate_op)
+from lpae_groups import group_sizes, note_groups, scan_groups, self_test as groups_self_test, summary  # noqa: E402
 
 TOOL = "armv8-mmu-check"
 
@@ -70,7 +71,7 @@ ARM_FORMAT, GPU_FORMAT = "arm-lpae-64", "gpu-lpae"
 
 class Config:
     def __init__(self, name, stage, granule, ias, oas=48, memory_base=None, memory_size=None, mode="normal",
-                 format=ARM_FORMAT):
+                 format=ARM_FORMAT, contiguous=True):
         self.name, self.stage, self.granule, self.ias, self.oas = name, stage, granule, ias, oas
         self.memory_base, self.memory_size, self.mode = memory_base, memory_size, mode
         self.format = format
@@ -78,7 +79,11 @@ class Config:
         assert not self.gpu or (stage == 1 and granule == "4k")
         self.g = GRANULE_SHIFT[granule]
         self.page = 1 << self.g
-        self.blocks = [b for b in BLOCK_SIZES[granule] if b * 4 <= (1 << ias)]
+        # Contiguous groups (arm-lpae-64 unless --no-contiguous): leaves the size of a group.
+        self.contiguous = contiguous and not self.gpu
+        groups = [b for b in group_sizes(self.g) if b * 4 <= (1 << min(ias, oas))]
+        self.blocks = [b for b in BLOCK_SIZES[granule] if b * 4 <= (1 << ias)] + (groups if self.contiguous else [])
+        self.map_sizes = sorted(set(self.blocks + groups))  # maps the size of a group either way
         # Unicorn can only walk stage-2 IPAs below its PARange: keep most addresses there.
         self.va_focus = UNICORN_PARANGE if stage == 2 and ias > UNICORN_PARANGE else ias
 
@@ -90,6 +95,8 @@ class Config:
         if not self.gpu:  # gpu-lpae has no granule or stage option (always 4K, stage 1)
             args += ["--granule", self.granule, "--stage", str(self.stage)]
         args += ["--ias", str(self.ias), "--oas", str(self.oas)]
+        if not self.gpu and not self.contiguous:
+            args.append("--no-contiguous")
         if self.memory_base is not None:
             args += ["--memory-base", "0x%x" % self.memory_base]
         if self.memory_size is not None:
@@ -119,6 +126,11 @@ CONFIGS = [
     Config("s2-4k-48", 2, "4k", 48),     # IPA > PARange(44): see UnicornMMU (narrowed T0SZ)
     Config("s2-16k-48", 2, "16k", 48),
     Config("s2-64k-48", 2, "64k", 48),
+    # --no-contiguous: the same group-sized maps, and no descriptor may carry the Contiguous bit.
+    Config("s1-4k-48-nocontig", 1, "4k", 48, contiguous=False),
+    Config("s1-16k-48-nocontig", 1, "16k", 48, contiguous=False),
+    Config("s1-64k-48-nocontig", 1, "64k", 48, contiguous=False),
+    Config("s2-4k-40-nocontig", 2, "4k", 40, contiguous=False),
     # gpu-lpae (stage 1, 4K) with `repeat` mappings built from shared tables.
     Config("gpu-48", 1, "4k", 48, format=GPU_FORMAT),
     Config("gpu-39", 1, "4k", 39, format=GPU_FORMAT),
@@ -267,14 +279,14 @@ class Case:
     def gen_map(self):
         r, cfg = self.rng, self.cfg
         kinds = ["pages"] * 5
-        if cfg.blocks:
+        if cfg.map_sizes:
             kinds += ["block"] * 3 + ["block_pages"] + ["block_misaligned_pa"]
         kind = r.choice(kinds)
         page = cfg.page
         if kind == "pages":
             size, align, pa_align = r.randint(1, 8) * page, page, page
         else:
-            b = r.choice(cfg.blocks)
+            b = r.choice(cfg.map_sizes)
             if kind == "block":
                 size, align, pa_align = b * (2 if b <= 32 * M and r.random() < 0.3 else 1), b, b
             elif kind == "block_pages":
@@ -1273,6 +1285,12 @@ def run_case(cfg, index, args, res, workdir):
         res.fail(case, "memory.bin has %d bytes, manifest.memorySize is %d" % (len(memory), size))
     region = pick_harness_region(base, len(memory))
     walker = Walker(memory, base, cfg.stage, regs)
+    problems, groups = scan_groups(walker, cfg.contiguous)  # QEMU takes the bit as a hint only
+    for _, problem in problems:
+        res.fail(case, "[groups] " + problem, sources=("scan",))
+    if not problems:
+        res.ok()
+    note_groups(cfg.name, groups)
     t1 = time.time()
     pars, execs = {}, {}
     hw = 0
@@ -1315,6 +1333,8 @@ def main(argv=None):
                     probes_help="maximum final translate probes per script (gpu configurations: twice that)")
     ap.add_argument("--no-exec", action="store_true", help="skip the instruction-fetch (execute permission) probes")
     ap.add_argument("--no-unicorn", action="store_true", help="use the software walker only")
+    ap.add_argument("--self-test", action="store_true",
+                    help="plant partial, misaligned and non-uniform contiguous groups; check each is caught")
     ap.add_argument("--keep", metavar="DIR", help="keep every script and export under DIR")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
@@ -1328,6 +1348,9 @@ def main(argv=None):
     args.pagetable_cmd = pagetable_command(TOOL, args.pagetable)
     if args.pagetable_cmd is None:
         return 1
+    if args.self_test:
+        with tempfile.TemporaryDirectory(prefix=TOOL + "-self-test-") as workdir:
+            return groups_self_test(TOOL, args.pagetable_cmd, Walker, workdir)
     print("%s: seed %d, %d configuration(s) x %d case(s), pagetable %s" % (
         TOOL, args.seed, len(configs), args.cases, args.pagetable))
     sys.stdout.flush()
@@ -1336,6 +1359,7 @@ def main(argv=None):
     os.makedirs(workdir, exist_ok=True)
     t0 = time.time()
     run_cases(configs, args, res, workdir, lambda cfg, i: run_case(cfg, i, args, res, workdir))
+    print("note: " + summary())
     return finish(TOOL, args.seed, t0, res.passed, res.failed)
 
 

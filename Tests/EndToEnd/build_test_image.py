@@ -287,6 +287,7 @@ def main(argv):
     run.add_argument("--oas", type=int, default=48)
     run.add_argument("--memory-base", default="0x80000000")
     run.add_argument("--memory-size", default="64M")
+    run.add_argument("--no-contiguous", action="store_true")  # this stand-in never writes groups
     run.add_argument("--export")
     run.add_argument("script")
     args = ap.parse_args(argv)

@@ -4,8 +4,8 @@ import PageTable
 import PageTableTestSupport
 import Testing
 
-/// `gpu-lpae` is ARM LPAE stage 1 with a 4K granule, plus shared tables: the same geometry,
-/// descriptors and registers, bit for bit.
+/// `gpu-lpae` is ARM LPAE stage 1 with a 4K granule and no contiguous groups, plus shared
+/// tables: the same geometry, descriptors and registers, bit for bit.
 @Suite struct FormatTests {
     static func attributes(_ letters: String) -> MapAttributes { MapAttributes(letters: letters) }
 
@@ -17,14 +17,15 @@ import Testing
         #expect(format.allowsSharedTables)
         #expect(!format.cachesInvalidEntries)
         #expect(format.inputAddressBits == 48 && format.outputAddressBits == 48)
-        #expect(format.lpae.configuration == ARMLPAE.Configuration(granule: .size4K, stage: .stage1))
+        #expect(format.lpae.configuration == ARMLPAE.Configuration(granule: .size4K, stage: .stage1, contiguousHint: false))
         #expect(try !ARMLPAE().allowsSharedTables, "the plain format keeps private tables")
     }
 
     @Test(arguments: [(48, 48), (39, 48), (48, 40), (36, 36), (25, 32)])
     func geometryIsARMLPAEStage1FourK(ias: Int, oas: Int) throws {
         let gpu = try GPULPAE(inputAddressBits: ias, outputAddressBits: oas)
-        let arm = try ARMLPAE(granule: .size4K, stage: .stage1, inputAddressBits: ias, outputAddressBits: oas)
+        let arm = try ARMLPAE(granule: .size4K, stage: .stage1, inputAddressBits: ias, outputAddressBits: oas,
+                              contiguousHint: false)
         #expect(gpu.geometry == arm.geometry)
         #expect(gpu.geometry.leafSizeShifts == (ias > 30 ? [12, 21, 30] : [12, 21]), "4K pages, 2M and 1G blocks")
         for level in 0..<gpu.geometry.levelCount { #expect(gpu.levelName(level) == arm.levelName(level)) }
@@ -97,6 +98,28 @@ import Testing
                                                        outputAddress: 0x4000_0000, level: level)
                 #expect(descriptor & (1 << 10) != 0, "\(letters) level \(level): AF")
                 #expect(descriptor & (1 << 51) == 0, "\(letters) level \(level): DBM")
+            }
+        }
+    }
+
+    /// No public source shows Mali's MMU honouring the Contiguous bit, so gpu-lpae never writes
+    /// it: not for aligned maps that would be groups on arm-lpae-64, and not for repeats.
+    @Test func noLeafEverCarriesTheContiguousBit() throws {
+        let fixture = TableFixture()
+        var table = try fixture.makeTable(GPULPAE(inputAddressBits: 39))
+        let rw = Self.attributes("rw")
+        #expect(table.map(iova: 0x4000_0000, to: 0x1000_0000, size: 64 << 10, attributes: rw).isComplete)
+        #expect(table.map(iova: 0x10_0000_0000, to: 0x20_0000_0000, size: 32 << 20, attributes: rw).isComplete)
+        #expect(table.mapRepeat(iova: 0x20_0000_0000, size: 1 << 30, physicalAddress: 0x3000_0000, pageSize: 4096,
+                                attributes: rw).isComplete)
+        #expect(table.lookup(0x4000_0000)?.size == 4096 && table.lookup(0x10_0000_0000)?.size == 2 << 20)
+        var tables: [UInt64] = []
+        table.visit(expandingShared: false) { if case .table(let info) = $0 { tables.append(info.address) } }
+        for address in tables {
+            for index in 0..<512 {
+                let descriptor = fixture.arena.bytes.load(fromByteOffset: Int(address - fixture.arena.base) + 8 * index,
+                                                          as: UInt64.self)
+                #expect(descriptor & (1 << 52) == 0, "table 0x\(String(address, radix: 16)) item \(index)")
             }
         }
     }

@@ -62,6 +62,12 @@ public protocol PageTableFormat: Sendable {
     /// constant, so the walker writes runs by adding it. `nil` (the default) when not.
     func linearLeafStride(level: Int) -> Descriptor?
 
+    /// If the members of a contiguous group at `level` are linear in their output address --
+    /// each member stores its own address, so the descriptor for `address + itemSize` is the one
+    /// for `address` plus a constant -- that constant, so the walker writes groups by adding
+    /// it. `nil` (the default) when not, for example when every member stores the group's base.
+    func linearGroupStride(level: Int) -> Descriptor?
+
     /// A bit pattern that recognises single (non-contiguous) leaves at `level`: every
     /// descriptor with `descriptor & mask == value` is one. The pattern may miss some -- a
     /// format whose leaves are not one mask/value pair (RISC-V: valid and readable or
@@ -103,6 +109,9 @@ extension PageTableFormat {
 
     /// Default: not promised; every leaf is built with ``leafDescriptor(template:outputAddress:level:)``.
     @inlinable public func linearLeafStride(level: Int) -> Descriptor? { nil }
+
+    /// Default: not promised; every group member is built with ``leafDescriptor(template:outputAddress:level:)``.
+    @inlinable public func linearGroupStride(level: Int) -> Descriptor? { nil }
 
     /// Default: none; items are decoded one by one.
     @inlinable public func singleLeafPattern(level: Int) -> (mask: Descriptor, value: Descriptor)? { nil }

@@ -214,7 +214,12 @@ extension PageTable {
         let itemSize = shape.itemSize
         let itemMask = itemSize &- 1
         let groupItems = 1 &<< shape.contiguousLog2
+        // Groups at this level, if any and if the map may use them; a group starts only where
+        // both addresses are aligned to it.
+        let groups = groupItems > 1 && shape.itemShift &+ shape.contiguousLog2 <= cursor.largestLeafShift
+        let groupMask = (itemSize &<< UInt64(shape.contiguousLog2)) &- 1
         var index = shape.index(of: cursor.address)
+        var singlesBefore = 0  // Items before this one take no group (a reserved span, see below).
         var changes = ChangedItems()
         defer { if linked { noteChanges(changes, in: table, level: level) } }
         while index < shape.itemCount && cursor.address < cursor.end {
@@ -222,27 +227,32 @@ extension PageTable {
             let alignment = cursor.address | cursor.output
             let before = cursor.address
             if shape.allowsLeaf && shape.itemShift <= cursor.largestLeafShift {
-                if groupItems > 1 && shape.itemShift &+ shape.contiguousLog2 <= cursor.largestLeafShift {
-                    let groupSize = itemSize &<< UInt64(shape.contiguousLog2)
-                    if alignment & (groupSize &- 1) == 0 && remaining >= groupSize {
-                        let error = writeContiguousLeaf(items, at: index, level: level, cursor: &cursor,
-                                                        attributes: attributes)
-                        // An empty table pinned by a reservation in the group: map the group's
-                        // items one by one below instead, into that table with smaller leaves.
-                        if error == nil || !groupHoldsEmptyPinnedTable(items, at: index, level: level) {
-                            changes.add(index, count: error == nil ? groupItems : 0)
-                            if linked { noteFilled(before, cursor.address, level: level) }
-                            if let error { return error }
-                            index &+= groupItems
-                            continue
-                        }
+                if groups && alignment & groupMask == 0 && remaining > groupMask && index >= singlesBefore {
+                    // A run of whole groups: to the end of the range or the table.
+                    let count = min((shape.itemCount &- index) &>> shape.contiguousLog2,
+                                    Int(truncatingIfNeeded: remaining &>> UInt64(shape.itemShift &+ shape.contiguousLog2)))
+                    let error = writeGroupRun(items, from: index, count: count, level: level, cursor: &cursor,
+                                              attributes: attributes)
+                    let written = Int(truncatingIfNeeded: (cursor.address &- before) &>> UInt64(shape.itemShift))
+                    changes.add(index, count: written)
+                    if linked { noteFilled(before, cursor.address, level: level) }
+                    index &+= written
+                    guard let error else { continue }
+                    // Empty tables pinned by a reservation in the group's span: smaller leaves there.
+                    guard level > 0, holdsOnlyReservedTables(items, from: index, count: groupItems, level: level) else {
+                        return error
                     }
+                    singlesBefore = index &+ groupItems
+                    continue
                 }
                 if alignment & itemMask == 0 && remaining >= itemSize {
                     // A run of single leaves: to the end of the range, the table, or the next
-                    // position where a contiguous group could start.
+                    // position where a contiguous group could start (none can where the input
+                    // and output addresses differ modulo the group's size).
                     var runEnd = min(shape.itemCount, index &+ Int(truncatingIfNeeded: remaining &>> UInt64(shape.itemShift)))
-                    if groupItems > 1 { runEnd = min(runEnd, (index | (groupItems &- 1)) &+ 1) }
+                    if groups && (cursor.address ^ cursor.output) & groupMask == 0 {
+                        runEnd = min(runEnd, (index | (groupItems &- 1)) &+ 1)
+                    }
                     let error = writeLeafRun(items, from: index, to: runEnd, level: level, cursor: &cursor,
                                              attributes: attributes)
                     let written = Int(truncatingIfNeeded: (cursor.address &- before) &>> UInt64(shape.itemShift))
@@ -320,37 +330,61 @@ extension PageTable {
         return nil
     }
 
-    /// Writes one contiguous group at `index` (its first item) if all its items are empty.
+    /// Writes `count` whole contiguous groups from item `start` (the first item of a group),
+    /// stopping with `already-mapped` before the first group holding any leaf or table: a group
+    /// is written whole or not at all.
     @inlinable
-    func writeContiguousLeaf(_ items: TableItems<Format.Descriptor>, at start: Int, level: Int,
-                             cursor: inout MapCursor, attributes: Format.EncodedAttributes) -> PageTableError? {
+    func writeGroupRun(_ items: TableItems<Format.Descriptor>, from start: Int, count: Int, level: Int,
+                       cursor: inout MapCursor, attributes: Format.EncodedAttributes) -> PageTableError? {
         let shape = shapes[level]
-        let end = start &+ (1 &<< shape.contiguousLog2)
-        for index in start..<end where items[index] != 0 {
-            if format.decode(items[index], level: level) != .empty { return .alreadyMapped(cursor.address) }
+        let groupItems = 1 &<< shape.contiguousLog2
+        var end = start &+ count &* groupItems
+        // The common case, every slot zero, is one pass without a branch per item.
+        var occupied: Format.Descriptor = 0
+        for index in start..<end { occupied |= items[index] }
+        var conflict = false
+        if occupied != 0 {
+            var group = start
+            search: while group < end {
+                for index in group..<(group &+ groupItems) where items[index] != 0 {
+                    if format.decode(items[index], level: level) != .empty { conflict = true; end = group; break search }
+                }
+                group &+= groupItems
+            }
         }
         let template = format.leafTemplate(attributes, level: level, contiguous: true)
-        var output = cursor.output
-        for index in start..<end {
-            items[index] = format.leafDescriptor(template: template, outputAddress: output, level: level)
-            output &+= shape.itemSize
+        if let stride = format.linearGroupStride(level: level) {
+            var descriptor = format.leafDescriptor(template: template, outputAddress: cursor.output, level: level)
+            for index in start..<end {
+                items[index] = descriptor
+                descriptor &+= stride
+            }
+        } else {
+            var output = cursor.output
+            for index in start..<end {
+                items[index] = format.leafDescriptor(template: template, outputAddress: output, level: level)
+                output &+= shape.itemSize
+            }
         }
-        let size = shape.itemSize &<< UInt64(shape.contiguousLog2)
-        cursor.address &+= size
-        cursor.output &+= size
-        return nil
+        let done = UInt64(truncatingIfNeeded: end &- start) &* shape.itemSize
+        cursor.address &+= done
+        cursor.output &+= done
+        return conflict ? .alreadyMapped(cursor.address) : nil
     }
 
-    /// Whether an item of the contiguous group starting at `start` points at an empty table
-    /// pinned by a reservation (which a map goes into rather than over).
-    @usableFromInline
-    func groupHoldsEmptyPinnedTable(_ items: TableItems<Format.Descriptor>, at start: Int, level: Int) -> Bool {
-        guard level > 0, !reservations.pins.isEmpty else { return false }
-        for index in start..<(start &+ (1 &<< shapes[level].contiguousLog2)) {
-            if case .table(let child) = format.decode(items[index], level: level), reservations.isPinned(child),
-               holdsNoLeaves(child, level: level &- 1) { return true }
+    /// Whether every occupied item of `start ..< start + count` is an empty table pinned by a
+    /// reservation (where a map places smaller leaves instead of a large one).
+    @inlinable
+    func holdsOnlyReservedTables(_ items: TableItems<Format.Descriptor>, from start: Int, count: Int, level: Int) -> Bool {
+        for index in start..<(start &+ count) where items[index] != 0 {
+            switch format.decode(items[index], level: level) {
+            case .empty: continue
+            case .leaf: return false
+            case .table(let child):
+                guard reservations.isPinned(child), holdsNoLeaves(child, level: level &- 1) else { return false }
+            }
         }
-        return false
+        return true
     }
 
     /// Maps through the table below item `index` of a table of `level`. An empty item gets a

@@ -50,6 +50,7 @@ struct OperationGenerator {
         if size / geometry.pageSize > pageBudget {  // Large: let the physical side allow the largest leaves.
             let largest: UInt64 = 1 << UInt64(leafShifts.last!)
             pa = (pa & ~(largest - 1)) | (iova & (largest - 1))
+            if pa + size > outputLimit { pa -= largest }  // The low bits must not push it out of range.
         }
         return .map(iova: iova, pa: pa, size: size, attributes: randomAttributes(using: &random))
     }
