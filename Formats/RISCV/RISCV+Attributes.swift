@@ -14,7 +14,9 @@ extension RISCV {
     ///   not (the encoding W=1, R=0 is reserved).
     /// - U set unless privileged (`p`: supervisor only). The G-stage treats every access as a
     ///   user access, so there U is always set and privileged-only mappings are refused.
-    /// - A and D always set (the hardware never updates a PTE); G never set.
+    /// - A and D always set (the hardware never updates a PTE).
+    /// - G (stage 1) only for ``MapAttributes/global`` mappings, which every address space
+    ///   shares; G-stage PTEs do not use G, so global is refused there.
     /// - With Svpbmt: PBMT NC (1) for normal memory, PMA (0) for cacheable, IO (2) for device.
     ///   Without it the PTE has no memory type: a plain mapping takes the platform's PMA for
     ///   that address, and cacheable or device mappings are refused.
@@ -41,6 +43,10 @@ extension RISCV {
         } else {
             bits |= PTEBits.user
         }
+        if attributes.global {
+            guard configuration.stage == .stage1 else { throw refuse("G-stage PTEs have no global bit") }
+            bits |= PTEBits.global
+        }
         if configuration.svpbmt {
             let type: UInt64
             switch attributes.memoryType {
@@ -61,6 +67,7 @@ extension RISCV {
         if descriptor & PTEBits.write != 0 { attributes.access.insert(.write) }
         if descriptor & PTEBits.execute != 0 { attributes.access.insert(.execute) }
         attributes.privileged = descriptor & PTEBits.user == 0
+        attributes.global = descriptor & PTEBits.global != 0
         if configuration.svpbmt {
             switch (descriptor & PTEBits.memoryTypeMask) >> PTEBits.memoryTypeShift {
             case PTEBits.pma: attributes.memoryType = .cacheable

@@ -1,5 +1,12 @@
 import PageTable
 
+extension HardwareRegister.ID {
+    /// RISC-V `satp`: the stage-1 root and mode.
+    public static let riscvSATP = Self(rawValue: 0x0003_0001)
+    /// RISC-V `hgatp`: the G-stage root and mode.
+    public static let riscvHGATP = Self(rawValue: 0x0003_0002)
+}
+
 extension RISCV {
     /// Register values that make a RISC-V hart walk this table as exported:
     ///
@@ -13,8 +20,8 @@ extension RISCV {
     public func registers(root: PhysicalAddress) -> [HardwareRegister] {
         let value = configuration.mode.registerMode << 60 | (root >> 12) & 0xFFF_FFFF_FFFF
         switch configuration.stage {
-        case .stage1: return [HardwareRegister(name: "SATP", value: value)]
-        case .stage2: return [HardwareRegister(name: "HGATP", value: value)]
+        case .stage1: return [HardwareRegister(.riscvSATP, name: "SATP", value: value)]
+        case .stage2: return [HardwareRegister(.riscvHGATP, name: "HGATP", value: value)]
         }
     }
 }

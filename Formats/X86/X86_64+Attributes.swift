@@ -34,7 +34,8 @@ extension X86_64 {
     /// Encodes attributes:
     ///
     /// - P; R/W for write; U/S unless privileged (`p`: supervisor only); XD without execute
-    ///   (needs EFER.NXE); A and D always set (the processor never updates an entry); G never.
+    ///   (needs EFER.NXE); A and D always set (the processor never updates an entry); G for
+    ///   ``MapAttributes/global`` leaves (it takes effect once the system sets CR4.PGE).
     /// - PAT index (``AttributeTableIndex``): 0 write-back for cacheable, 3 UC for device,
     ///   4 write-combining otherwise.
     ///
@@ -53,6 +54,7 @@ extension X86_64 {
         if access.contains(.write) { bits |= X86Bits.writable }
         if !attributes.privileged { bits |= X86Bits.user }
         if !access.contains(.execute) { bits |= X86Bits.executeDisable }
+        if attributes.global { bits |= X86Bits.global }
         let index: Int
         switch attributes.memoryType {
         case .cacheable: index = AttributeTableIndex.writeBack
@@ -79,6 +81,7 @@ extension X86_64 {
         case AttributeTableIndex.uncacheable: memoryType = .device
         default: memoryType = .normal
         }
-        return MapAttributes(access: access, privileged: descriptor & X86Bits.user == 0, memoryType: memoryType)
+        return MapAttributes(access: access, privileged: descriptor & X86Bits.user == 0, memoryType: memoryType,
+                             global: descriptor & X86Bits.global != 0)
     }
 }

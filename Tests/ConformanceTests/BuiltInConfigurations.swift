@@ -4,7 +4,7 @@ import PageTableTestSupport
 
 /// Every built-in format configuration the matrix covers. The names seed the random checks.
 enum BuiltInConfigurations {
-    static let all: [Conformance.Configuration] = tiny + armLPAE + armV7Short + gpuLPAE
+    static let all: [Conformance.Configuration] = tiny + armLPAE + armLPAEWithoutGroups + armV7Short + gpuLPAE
 
     /// The test format: deep trees of tiny tables, contiguous pairs, all three optional promises.
     static let tiny: [Conformance.Configuration] = [
@@ -27,6 +27,22 @@ enum BuiltInConfigurations {
             .init("arm-lpae-64 \(granule) s\(stage.rawValue) ias\(ias) oas\(oas)",
                   arenaBase: oas == 52 ? 0x000F_0000_0000_0000 : 0x8000_0000) {
                 try ARMLPAE(granule: granule, stage: stage, inputAddressBits: ias, outputAddressBits: oas)
+            }
+        }
+    }()
+
+    /// `--no-contiguous`: no Contiguous bit anywhere (the plain 4K case, 16K, the 52-bit address
+    /// packing and a concatenated stage-2 root).
+    static let armLPAEWithoutGroups: [Conformance.Configuration] = {
+        let configurations: [(ARMLPAE.Granule, ARMLPAE.Stage, Int, Int)] = [
+            (.size4K, .stage1, 48, 48), (.size16K, .stage1, 48, 48), (.size64K, .stage1, 52, 52),
+            (.size4K, .stage2, 40, 40),
+        ]
+        return configurations.map { granule, stage, ias, oas in
+            .init("arm-lpae-64 \(granule) s\(stage.rawValue) ias\(ias) oas\(oas) no-contiguous",
+                  arenaBase: oas == 52 ? 0x000F_0000_0000_0000 : 0x8000_0000) {
+                try ARMLPAE(granule: granule, stage: stage, inputAddressBits: ias, outputAddressBits: oas,
+                            contiguousHint: false)
             }
         }
     }()

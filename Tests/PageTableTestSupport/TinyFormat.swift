@@ -53,8 +53,8 @@ public struct TinyFormat: PageTableFormat {
         guard attributes.access.contains(.read) else {
             throw PageTableError(.invalidAttributes, at: 0, "tiny: every mapping must be readable")
         }
-        guard attributes.shareability == nil, attributes.formatFlags.isEmpty else {
-            throw PageTableError(.invalidAttributes, at: 0, "tiny: no shareability or format flags")
+        guard attributes.shareability == nil, attributes.formatFlags.isEmpty, !attributes.global else {
+            throw PageTableError(.invalidAttributes, at: 0, "tiny: no shareability, format flags or global mappings")
         }
         var bits: UInt32 = 0
         for (bit, isSet) in Self.letters.enumerated() where isSet(attributes) { bits |= 1 << UInt32(bit + 2) }

@@ -26,14 +26,14 @@ import Testing
 
     /// SATP / HGATP: MODE 8, 9, 10 in bits 63:60; ASID / VMID 0; the root's PPN.
     @Test func registers() {
-        #expect(RISCV(mode: .sv39).registers(root: 0x8000_0000) == [HardwareRegister(name: "SATP", value: 0x8000_0000_0008_0000)])
-        #expect(RISCV(mode: .sv48).registers(root: 0x8123_4000) == [HardwareRegister(name: "SATP", value: 0x9000_0000_0008_1234)])
+        #expect(RISCV(mode: .sv39).registers(root: 0x8000_0000) == [HardwareRegister(.riscvSATP, name: "SATP", value: 0x8000_0000_0008_0000)])
+        #expect(RISCV(mode: .sv48).registers(root: 0x8123_4000) == [HardwareRegister(.riscvSATP, name: "SATP", value: 0x9000_0000_0008_1234)])
         #expect(RISCV(mode: .sv57).registers(root: 0x1_0000_0000_0000)
-                == [HardwareRegister(name: "SATP", value: 0xA000_0010_0000_0000)])
+                == [HardwareRegister(.riscvSATP, name: "SATP", value: 0xA000_0010_0000_0000)])
         #expect(RISCV(mode: .sv39, stage: .stage2).registers(root: 0x8000_4000)
-                == [HardwareRegister(name: "HGATP", value: 0x8000_0000_0008_0004)])
+                == [HardwareRegister(.riscvHGATP, name: "HGATP", value: 0x8000_0000_0008_0004)])
         #expect(RISCV(mode: .sv57, stage: .stage2).registers(root: 0x8000_0000)
-                == [HardwareRegister(name: "HGATP", value: 0xA000_0000_0008_0000)])
+                == [HardwareRegister(.riscvHGATP, name: "HGATP", value: 0xA000_0000_0008_0000)])
     }
 
     /// The walker's promises: zero is empty; a pattern match is always a single leaf; leaves

@@ -25,10 +25,10 @@ import X86
     /// CR3 (root, PCID 0), CR4 (PAE, LA57 for 5 levels), EFER (LME, NXE), PAT.
     @Test func registers() throws {
         #expect(try X86_64().registers(root: 0x8000_0000) == [
-            HardwareRegister(name: "CR3", value: 0x8000_0000), HardwareRegister(name: "CR4", value: 0x20),
-            HardwareRegister(name: "EFER", value: 0x900), HardwareRegister(name: "PAT", value: 0x0007_0401_0007_0406)])
+            HardwareRegister(.x86CR3, name: "CR3", value: 0x8000_0000), HardwareRegister(.x86CR4, name: "CR4", value: 0x20),
+            HardwareRegister(.x86EFER, name: "EFER", value: 0x900), HardwareRegister(.x86PAT, name: "PAT", value: 0x0007_0401_0007_0406)])
         #expect(try X86_64(levels: .five).registers(root: 0x1234_5000)[0...1] == [
-            HardwareRegister(name: "CR3", value: 0x1234_5000), HardwareRegister(name: "CR4", value: 0x1020)])
+            HardwareRegister(.x86CR3, name: "CR3", value: 0x1234_5000), HardwareRegister(.x86CR4, name: "CR4", value: 0x1020)])
         // The PAT entries leaves use: 0 WB (6), 3 UC (0), 4 WC (1).
         let pat = X86_64.AttributeTableIndex.msr
         #expect(pat & 0xFF == 6 && pat >> 24 & 0xFF == 0 && pat >> 32 & 0xFF == 1)

@@ -23,10 +23,11 @@ enum ReservationCheck {
         }
         let before = tableSet(modelled.table)
         let page = geometry.pageSize
-        // Half the operations' window, halved until its tables fit in a quarter of the memory.
+        // Half the operations' window, halved until its tables (spares under blocks included)
+        // fit in a quarter of the memory.
         var reserved = min(geometry.inputLimit, generator.window) / 2 / page * page
         while reserved > page,
-              try modelled.table.estimateMap(iova: 0, size: reserved).bytes > configuration.arenaSize / 4 { reserved /= 2 }
+              try modelled.table.estimateReserve(iova: 0, size: reserved).bytes > configuration.arenaSize / 4 { reserved /= 2 }
         let range = UInt64(0)..<reserved
         log.at(step: nil, "reserve 0x0 \(hex(reserved))")
         let outcome = modelled.table.reserve(iova: range.lowerBound, size: range.upperBound - range.lowerBound)

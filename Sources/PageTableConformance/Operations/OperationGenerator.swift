@@ -95,6 +95,7 @@ struct OperationGenerator {
             pick -= weight
         }
         let memoryType = [MapAttributes.MemoryType.normal, .cacheable, .device].randomElement(using: &random)!
-        return MapAttributes(access: access, privileged: Int.random(in: 0..<4, using: &random) == 0, memoryType: memoryType)
+        return MapAttributes(access: access, privileged: Int.random(in: 0..<4, using: &random) == 0, memoryType: memoryType,
+                             global: Int.random(in: 0..<8, using: &random) == 0)
     }
 }

@@ -8,6 +8,8 @@ import PageTable
 import ARMLPAE
 import ARMv7Short
 import GPULPAE
+import RISCV
+import X86
 
 /// Receives one named result.
 typealias Report = (StaticString, Bool) -> Void
@@ -20,6 +22,9 @@ func exerciseEveryFormat(_ report: Report) {
     }
     exercise(ARMv7Short(), report)
     if let format = try? GPULPAE() { exercise(format, report) }
+    exercise(RISCV(mode: .sv48), report)
+    exercise(RISCV(mode: .sv39, stage: .stage2, svnapot: true, svpbmt: true), report)
+    if let format = try? X86_64(levels: .five) { exercise(format, report) }
     exerciseAllocators(report)
 }
 
@@ -47,6 +52,7 @@ func exercise<Format: PageTableFormat>(_ format: Format, _ report: Report) {
     report("statistics", table.statistics.tables == table.tableCount)
     report("estimateMap", (try? table.estimateMap(iova: 64 * page, size: page)) != nil)
     report("estimateUnmap", (try? table.estimateUnmap(iova: 0, size: page)) != nil)
+    report("estimateReserve", (try? table.estimateReserve(iova: 32 * page, size: page)) != nil)
     report("reserve", table.reserve(iova: 32 * page, size: page).isComplete)
     report("reservedRanges", table.reservedRanges.count == 1)
     report("release", table.release(iova: 32 * page, size: page).isComplete)
@@ -78,7 +84,7 @@ func exerciseAllocators(_ report: Report) {
         return report("allocator arena", false)
     }
     let rw = MapAttributes(access: [.read, .write])
-    let buddy = BuddyAllocator(base: 0x8000_0000, size: 1 << 19)
+    guard let buddy = BuddyAllocator(base: 0x8000_0000, size: 1 << 19) else { return report("BuddyAllocator", false) }
     let slab = SlabAllocator(objectSize: 4096, pageSize: 16384, backing: buddy)
     let zoned = ZonedAllocator(base: 0x8008_0000, size: 1 << 19, zoneBytes: 1 << 18, objectSize: 4096)
     let pool = TablePool(source: FaultInjectingAllocator(buddy))

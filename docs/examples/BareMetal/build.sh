@@ -38,8 +38,10 @@ module PageTable "$root/Sources/PageTable"
 module ARMLPAE "$root/Formats/ARMLPAE"
 module ARMv7Short "$root/Formats/ARMv7Short"
 module GPULPAE "$root/Formats/GPULPAE"
+module RISCV "$root/Formats/RISCV"
+module X86 "$root/Formats/X86"
 
-objects=("$out/PageTable.o" "$out/ARMLPAE.o" "$out/ARMv7Short.o" "$out/GPULPAE.o")
+objects=("$out/PageTable.o" "$out/ARMLPAE.o" "$out/ARMv7Short.o" "$out/GPULPAE.o" "$out/RISCV.o" "$out/X86.o")
 "$CLANG" --target="$triple" "${cflags[@]}" -ffreestanding -fno-builtin -Os -ffunction-sections \
     -c "$here/support.c" -o "$out/support.o"
 objects+=("$out/support.o")

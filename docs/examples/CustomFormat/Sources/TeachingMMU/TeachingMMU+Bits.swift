@@ -19,6 +19,8 @@ extension TeachingMMU {
         public static let device: UInt32 = 1 << 6
         /// `G`: global, not tagged with an address space.
         public static let global: UInt32 = 1 << 7
+        /// `L`: locked in the TLB once loaded, never evicted.
+        public static let locked: UInt32 = 1 << 8
         /// A page's or a table's address: bits 31:12.
         public static let pageAddress: UInt32 = 0xFFFF_F000
         /// A section's address: bits 31:22.
@@ -27,7 +29,15 @@ extension TeachingMMU {
 }
 
 extension MapAttributes.FormatFlags {
-    /// `G` of ``TeachingMMU``: the translation is global, not tagged with an address space.
+    /// `L` of ``TeachingMMU``: the translation stays in the TLB once loaded.
     /// Outside formats take flag bits from the top down (built-in formats from the bottom up).
-    public static let teachingGlobal = MapAttributes.FormatFlags(rawValue: 1 << 31)
+    public static let teachingLocked = MapAttributes.FormatFlags(rawValue: 1 << 31)
+}
+
+extension HardwareRegister.ID {
+    /// ``TeachingMMU``'s `ROOT` register. Outside formats number their registers from
+    /// `0x8000_0000` up (built-in formats use lower numbers).
+    public static let teachingRoot = Self(rawValue: 0x8000_0001)
+    /// ``TeachingMMU``'s `CONTROL` register.
+    public static let teachingControl = Self(rawValue: 0x8000_0002)
 }

@@ -8,15 +8,16 @@ import PageTable
 /// input address:  31      22 21      12 11          0
 ///                 | L1 index | L2 index | page offset |
 ///
-/// descriptor:     31           12 11  8  7   6   5   4   3   2   1   0
-///                 | address      | 0  | G | D | C | U | X | W | R | V |
+/// descriptor:     31           12 11  9  8   7   6   5   4   3   2   1   0
+///                 | address      | 0  | L | G | D | C | U | X | W | R | V |
 /// ```
 ///
 /// - `V` = 0: empty. `V` = 1 with `R`, `W`, `X` all 0: a pointer to an L2 table (L1 only).
 /// - `V` = 1 with `R` or `X`: a leaf (a page in L2, a section in L1). `W` without `R` is
 ///   reserved and faults, as on RISC-V. A section's address bits 21:12 are ignored.
 /// - `U`: unprivileged accesses allowed. `C`: cacheable. `D`: device (wins over `C`).
-///   `G`: global (``PageTable/MapAttributes/FormatFlags/teachingGlobal``).
+///   `G`: global (``PageTable/MapAttributes/global``). `L`: locked in the TLB, never evicted
+///   (``PageTable/MapAttributes/FormatFlags/teachingLocked``, this format's own flag).
 ///
 /// Levels are numbered from the leaf-most table up, as the walker does: level 0 is the L2
 /// table of pages, level 1 the L1 table the `ROOT` register points at.
@@ -73,7 +74,7 @@ public struct TeachingMMU: PageTableFormat {
             throw refuse("writable mappings must be readable", attributes)
         }
         guard attributes.shareability == nil else { throw refuse("no shareability domains", attributes) }
-        guard attributes.formatFlags.subtracting(.teachingGlobal).isEmpty else {
+        guard attributes.formatFlags.subtracting(.teachingLocked).isEmpty else {
             throw refuse("unknown format flags", attributes)
         }
         var bits: UInt32 = 0
@@ -86,7 +87,8 @@ public struct TeachingMMU: PageTableFormat {
         case .cacheable: bits |= Bits.cacheable
         case .device: bits |= Bits.device
         }
-        if attributes.formatFlags.contains(.teachingGlobal) { bits |= Bits.global }
+        if attributes.global { bits |= Bits.global }
+        if attributes.formatFlags.contains(.teachingLocked) { bits |= Bits.locked }
         return bits
     }
 
@@ -122,12 +124,14 @@ public struct TeachingMMU: PageTableFormat {
         let memoryType: MapAttributes.MemoryType = descriptor & Bits.device != 0 ? .device
             : descriptor & Bits.cacheable != 0 ? .cacheable : .normal
         return MapAttributes(access: access, privileged: descriptor & Bits.user == 0, memoryType: memoryType,
-                             formatFlags: descriptor & Bits.global != 0 ? .teachingGlobal : [])
+                             formatFlags: descriptor & Bits.locked != 0 ? .teachingLocked : [],
+                             global: descriptor & Bits.global != 0)
     }
 
     /// `ROOT` holds the L1 table's address; `CONTROL` bit 0 enables translation.
     public func registers(root: PhysicalAddress) -> [HardwareRegister] {
-        [HardwareRegister(name: "ROOT", value: root), HardwareRegister(name: "CONTROL", value: 1)]
+        [HardwareRegister(.teachingRoot, name: "ROOT", value: root),
+         HardwareRegister(.teachingControl, name: "CONTROL", value: 1)]
     }
 
     public func levelName(_ level: Int) -> String { level == 1 ? "L1" : "L2" }

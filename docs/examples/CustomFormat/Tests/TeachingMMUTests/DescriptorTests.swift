@@ -30,11 +30,15 @@ import TeachingMMU
         }
     }
 
-    @Test func theGlobalFlagRoundTripsAndUnknownFlagsAreRefused() throws {
-        let global = MapAttributes(access: .read, formatFlags: .teachingGlobal)
+    @Test func globalAndTheLockedFlagRoundTripAndUnknownFlagsAreRefused() throws {
+        let global = MapAttributes(access: .read, global: true)
         let descriptor = format.leafTemplate(try format.encode(global), level: 0, contiguous: false)
-        #expect(descriptor & TeachingMMU.Bits.global != 0)
+        #expect(descriptor & TeachingMMU.Bits.global != 0 && descriptor & TeachingMMU.Bits.locked == 0)
         #expect(format.attributes(ofLeaf: descriptor, level: 0) == global)
+        let locked = MapAttributes(access: .read, formatFlags: .teachingLocked)
+        let lockedDescriptor = format.leafTemplate(try format.encode(locked), level: 0, contiguous: false)
+        #expect(lockedDescriptor & TeachingMMU.Bits.locked != 0 && lockedDescriptor & TeachingMMU.Bits.global == 0)
+        #expect(format.attributes(ofLeaf: lockedDescriptor, level: 0) == locked)
         #expect(throws: PageTableError.self) {
             try format.encode(MapAttributes(access: .read, formatFlags: MapAttributes.FormatFlags(rawValue: 1)))
         }
