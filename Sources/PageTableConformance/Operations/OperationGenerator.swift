@@ -32,8 +32,8 @@ struct OperationGenerator {
         if iova + size > geometry.inputLimit { size = geometry.inputLimit - iova }
         if Int.random(in: 0..<5, using: &random) < 2 {
             // Now and then cut into a leaf larger than a page: unmaps must refuse to split it.
-            if let leaf = model.leaves.randomElement(using: &random), leaf.size > geometry.pageSize,
-               Int.random(in: 0..<4, using: &random) == 0 {
+            // A few draws find one even when most leaves are pages, so every seed sees it.
+            if Int.random(in: 0..<4, using: &random) == 0, let leaf = largeLeaf(in: model, using: &random) {
                 return .unmap(iova: leaf.start + geometry.pageSize, size: geometry.pageSize)
             }
             return .unmap(iova: iova, size: size)
@@ -82,6 +82,14 @@ struct OperationGenerator {
     private func alignedAddress(below limit: UInt64, unit: UInt64, using random: inout SeededGenerator) -> UInt64 {
         guard limit >= unit else { return 0 }
         return UInt64.random(in: 0..<(limit / unit), using: &random) * unit
+    }
+
+    /// A leaf larger than a page, if one of a few random draws finds one.
+    private func largeLeaf(in model: ReferenceModel, using random: inout SeededGenerator) -> ReferenceModel.Leaf? {
+        for _ in 0..<8 {
+            if let leaf = model.leaves.randomElement(using: &random), leaf.size > geometry.pageSize { return leaf }
+        }
+        return nil
     }
 
     private func randomAttributes(using random: inout SeededGenerator) -> MapAttributes {
