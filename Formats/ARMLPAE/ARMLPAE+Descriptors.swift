@@ -73,6 +73,14 @@ extension ARMLPAE {
         return blockLevels & (1 &<< UInt8(truncatingIfNeeded: level)) != 0 ? (mask, 1) : nil
     }
 
+    /// Pages are `0b11` at L3; blocks `0b01` where the granule has them, with or without the
+    /// Contiguous bit.
+    @inlinable @inline(__always)
+    public func leafPattern(level: Int) -> (mask: UInt64, value: UInt64)? {
+        if level == 0 { return (3, 3) }
+        return blockLevels & (1 &<< UInt8(truncatingIfNeeded: level)) != 0 ? (3, 1) : nil
+    }
+
     /// Places an output address in descriptor bits (PA[51:48] in bits 15:12 for 52-bit output).
     @inlinable @inline(__always)
     func packed(_ address: PhysicalAddress) -> UInt64 {

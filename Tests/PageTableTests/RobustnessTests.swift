@@ -70,6 +70,34 @@ import Testing
         }
     }
 
+    @Test func freesAboveEveryBlockHandedOutStopTheProgram() async {
+        // Past the end of the side table of block starts, which grows only as far as needed.
+        await #expect(processExitsWith: .failure) {
+            let allocator = BuddyAllocator(base: 0x10_0000, size: 1 << 30)!
+            _ = allocator.allocate(bytes: 4096, alignment: 4096, limit: .max)
+            allocator.free(0x10_0000 + (1 << 29), bytes: 4096)
+        }
+    }
+
+    @Test func freesInsideABlockStopTheProgram() async {
+        await #expect(processExitsWith: .failure) {
+            let allocator = BuddyAllocator(base: 0x10_0000, size: 1 << 20)!
+            let block = allocator.allocate(bytes: 4096, alignment: 4096, limit: .max)!
+            allocator.free(block + 64, bytes: 4096)
+        }
+    }
+
+    @Test func blocksFreedAndHandedOutAgainAreCheckedAgain() {
+        let allocator = BuddyAllocator(base: 0x10_0000, size: 1 << 20)!
+        let blocks = (0..<256).map { _ in allocator.allocate(bytes: 4096, alignment: 4096, limit: .max)! }
+        #expect(Set(blocks).count == 256 && allocator.allocate(bytes: 4096, alignment: 4096, limit: .max) == nil)
+        for block in blocks.reversed() { allocator.free(block, bytes: 4096) }
+        #expect(allocator.liveBlocks == 0 && allocator.freeBytes == 1 << 20)
+        let again = allocator.allocate(bytes: 64, alignment: 64, limit: .max)!
+        allocator.free(again, bytes: 64)
+        #expect(allocator.liveBlocks == 0)
+    }
+
     @Test func freesWithTheWrongSizeStopTheProgram() async {
         await #expect(processExitsWith: .failure) {
             let allocator = BuddyAllocator(base: 0x10_0000, size: 1 << 20)!

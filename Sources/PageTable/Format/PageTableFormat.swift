@@ -76,6 +76,13 @@ public protocol PageTableFormat: Sendable {
     /// `nil` (the default) when there is none.
     func singleLeafPattern(level: Int) -> (mask: Descriptor, value: Descriptor)?
 
+    /// A bit pattern that recognises leaves at `level`, single or members of a contiguous
+    /// group: every descriptor with `descriptor & mask == value` is one. Like
+    /// ``singleLeafPattern(level:)`` it may miss some. Lets an unmap check that a table it covers
+    /// holds only leaves with one mask compare, also when they are group members. The default
+    /// is ``singleLeafPattern(level:)``, right for formats without groups.
+    func leafPattern(level: Int) -> (mask: Descriptor, value: Descriptor)?
+
     /// The format-neutral attributes a leaf descriptor expresses (the inverse of ``encode(_:)``
     /// followed by ``leafTemplate(_:level:contiguous:)``).
     func attributes(ofLeaf descriptor: Descriptor, level: Int) -> MapAttributes
@@ -115,6 +122,11 @@ extension PageTableFormat {
 
     /// Default: none; items are decoded one by one.
     @inlinable public func singleLeafPattern(level: Int) -> (mask: Descriptor, value: Descriptor)? { nil }
+
+    /// Default: the single-leaf pattern.
+    @inlinable public func leafPattern(level: Int) -> (mask: Descriptor, value: Descriptor)? {
+        singleLeafPattern(level: level)
+    }
 
     /// Default: `level N` in the walker's numbering (0 = leaf-most).
     public func levelName(_ level: Int) -> String { "level \(level)" }

@@ -7,6 +7,12 @@
 /// the lowest suitable address. Either way the choice is deterministic, which keeps images
 /// reproducible, and `limit` is honoured whenever any block could. Bookkeeping lives outside
 /// the managed memory (the memory holds only tables).
+///
+/// Frees are checked: a side table with one entry per 64-byte unit of the managed range
+/// records where each handed-out block starts, its size and the size asked for, so a double
+/// free, a free of an address never handed out, or a free with a size other than the one
+/// allocated (rounded up to a power of two) stops the program. The side table is indexed, not
+/// hashed, and grows only as far as the highest block handed out.
 public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
     /// First managed physical address.
     public let base: PhysicalAddress
@@ -19,9 +25,11 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
     /// Freed blocks not yet merged, by size (log2), most recent last.
     @exclusivity(unchecked) private var cached: [[PhysicalAddress]] = Array(repeating: [], count: 64)
     @exclusivity(unchecked) private var cachedCount = 0
-    /// Every allocated block: its size (log2) and the bytes asked for, to refuse double and
-    /// mismatched frees.
-    @exclusivity(unchecked) private var allocated: [PhysicalAddress: Allocation] = [:]
+    /// Per 64-byte unit from `base`: 0, or for the start of an allocated block its size (log2)
+    /// in the high byte and log2 of the bytes asked for (rounded up) in the low byte.
+    @exclusivity(unchecked) private var starts: UnsafeMutablePointer<UInt16>?
+    /// Units `starts` covers; units above it start no allocated block.
+    @exclusivity(unchecked) private var startsCount = 0
 
     private static let minimumShift = 6
     /// freeBlocks[shift] holds the addresses of free blocks of 1 << shift bytes, highest first,
@@ -73,9 +81,13 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
         return allocateFromBuddies(shift: shift, limit: limit).map { handOut($0, shift: shift, bytes: bytes) }
     }
 
+    deinit { starts?.deallocate() }
+
     /// Records a block as allocated and returns it.
     private func handOut(_ address: PhysicalAddress, shift: Int, bytes: Int) -> PhysicalAddress {
-        allocated[address] = Allocation(shift: shift, bytes: bytes)
+        let unit = Int(truncatingIfNeeded: (address &- base) >> UInt64(Self.minimumShift))
+        if unit >= startsCount { growStarts(covering: unit) }
+        starts.unsafelyUnwrapped[unit] = UInt16(truncatingIfNeeded: shift << 8 | Self.shift(covering: bytes))
         liveBlocks += 1
         liveBytes += 1 << shift
         return address
@@ -110,16 +122,20 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
     /// allocator never handed out) or with a size other than the one allocated is a
     /// programming error that would corrupt the allocator: it stops the program with a
     /// message naming the address.
+    /// The size check compares powers of two: a size that rounds up to the same power of two as
+    /// the one allocated passes.
     public func free(_ address: PhysicalAddress, bytes: Int) {
-        guard let allocation = allocated.removeValue(forKey: address) else {
-            preconditionFailure("BuddyAllocator: freeing 0x\(String(address, radix: 16)), which is not allocated "
-                                + "(a double free, or an address this allocator never handed out)")
+        let offset = address &- base
+        let unit = Int(truncatingIfNeeded: offset >> UInt64(Self.minimumShift))
+        guard address >= base, address & ((1 << UInt64(Self.minimumShift)) - 1) == 0, unit < startsCount,
+              case let entry = starts.unsafelyUnwrapped[unit], entry != 0 else {
+            Self.notAllocated(address)
         }
-        guard allocation.bytes == bytes else {
-            preconditionFailure("BuddyAllocator: freeing 0x\(String(address, radix: 16)) as \(bytes) bytes, "
-                                + "but it was allocated as \(allocation.bytes) bytes")
+        guard Int(entry & 0xFF) == Self.shift(covering: bytes) else {
+            Self.wrongSize(address, bytes: bytes, allocatedShift: Int(entry & 0xFF))
         }
-        let shift = allocation.shift
+        starts.unsafelyUnwrapped[unit] = 0
+        let shift = Int(entry >> 8)
         liveBlocks -= 1
         liveBytes -= 1 << shift
         cached[shift].append(address)
@@ -156,10 +172,32 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
             .reduce(0) { $0 + $1.0 << $1.1 }
     }
 
-    /// One allocated block: log2 of its size and the bytes asked for.
-    private struct Allocation {
-        var shift: Int
-        var bytes: Int
+    /// Grows `starts` (doubling, zero-filled) to cover `unit`.
+    @inline(never)
+    private func growStarts(covering unit: Int) {
+        let units = Int(truncatingIfNeeded: UInt64(size) >> UInt64(Self.minimumShift))
+        let count = min(max(unit + 1, startsCount * 2, 1024), units)
+        let grown = UnsafeMutablePointer<UInt16>.allocate(capacity: count)
+        grown.initialize(repeating: 0, count: count)
+        if let starts {
+            grown.update(from: starts, count: startsCount)
+            starts.deallocate()
+        }
+        starts = grown
+        startsCount = count
+    }
+
+    @inline(never)
+    private static func notAllocated(_ address: PhysicalAddress) -> Never {
+        preconditionFailure("BuddyAllocator: freeing 0x\(String(address, radix: 16)), which is not allocated "
+                            + "(a double free, or an address this allocator never handed out)")
+    }
+
+    @inline(never)
+    private static func wrongSize(_ address: PhysicalAddress, bytes: Int, allocatedShift: Int) -> Never {
+        let allocated = allocatedShift == 0 ? "1 byte" : "\(1 << (allocatedShift - 1) + 1)-\(1 << allocatedShift) bytes"
+        preconditionFailure("BuddyAllocator: freeing 0x\(String(address, radix: 16)) as \(bytes) bytes, "
+                            + "but it was allocated as \(allocated)")
     }
 
     private static func shift(covering bytes: Int) -> Int {

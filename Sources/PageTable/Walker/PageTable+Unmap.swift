@@ -155,9 +155,10 @@ extension PageTable {
     func holdsOnlyLeaves(_ address: PhysicalAddress, level: Int) -> Bool {
         let items = self.items(address)
         let count = shapes[level].itemCount
-        if let pattern = format.singleLeafPattern(level: level) {
+        if let pattern = format.leafPattern(level: level) {
             // A mask compare over the whole table, without an early exit: it vectorises. Every
-            // match is a single leaf; a table the pattern misses is decoded item by item.
+            // match is a leaf (single or a group member); a table the pattern misses is decoded
+            // item by item.
             var misses: Format.Descriptor = 0
             for index in 0..<count { misses |= (items[index] & pattern.mask) ^ pattern.value }
             if misses == 0 { return true }

@@ -30,7 +30,8 @@ enum ContractCheck {
                 }
                 try checkStride(format, level: level, template: template, using: &random, log)
             }
-            try checkPattern(format, level: level, template: template, using: &random, log)
+            try checkPattern(format, level: level, template: template, single: true, using: &random, log)
+            try checkPattern(format, level: level, template: template, single: false, using: &random, log)
         }
     }
 
@@ -100,13 +101,17 @@ enum ContractCheck {
         }
     }
 
-    /// Every descriptor the leaf pattern matches is a single leaf: random descriptors, random
-    /// ones forced to match, and the format's own table pointers and contiguous leaves.
+    /// Every descriptor the single-leaf pattern (`single`) matches is a single leaf, and every
+    /// one the leaf pattern matches a leaf: random descriptors, random ones forced to match, and
+    /// the format's own table pointers and contiguous leaves.
     private static func checkPattern<Format: PageTableFormat>(_ format: Format, level: Int,
                                                               template encoded: Format.EncodedAttributes,
+                                                              single: Bool,
                                                               using random: inout SeededGenerator,
                                                               _ log: FailureLog) throws {
-        guard let pattern = format.singleLeafPattern(level: level) else { return }
+        guard let pattern = single ? format.singleLeafPattern(level: level) : format.leafPattern(level: level)
+        else { return }
+        let name = single ? "singleLeafPattern" : "leafPattern"
         let geometry = format.geometry
         var candidates: [Format.Descriptor] = [0]
         for _ in 0..<patternSamples {
@@ -133,9 +138,9 @@ enum ContractCheck {
         }
         for descriptor in candidates where descriptor & pattern.mask == pattern.value {
             let decoded = format.decode(descriptor, level: level)
-            var isSingleLeaf = false
-            if case .leaf(_, false) = decoded { isSingleLeaf = true }
-            try log.expect(isSingleLeaf, "\(format.levelName(level)): singleLeafPattern (mask \(hex(UInt64(pattern.mask))), "
+            var matches = false
+            if case .leaf(_, let contiguous) = decoded { matches = !single || !contiguous }
+            try log.expect(matches, "\(format.levelName(level)): \(name) (mask \(hex(UInt64(pattern.mask))), "
                            + "value \(hex(UInt64(pattern.value)))) matches \(hex(UInt64(descriptor))), which decodes as \(decoded)")
         }
     }
