@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-suites='RandomOperationTests|FaultInjectionTests|ReservationTests|FormatContractTests|ReservedRepeatTests'
+suites='ConformanceTests|ReservedRepeatTests|ContiguousTests|GeometryTests'
 runs="${SEED_RUNS:-3}"
 swift build --build-tests
 for run in $(seq 1 "$runs"); do
