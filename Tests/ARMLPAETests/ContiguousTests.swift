@@ -262,7 +262,14 @@ import Testing
         let page = geometry.pageSize
         let window: UInt64 = 256 << 30
         var seen: Set<String> = []
-        for step in 0..<600 {
+        let wanted: Set = ["map ok", "map already-mapped", "unmap ok", "unmap partial-leaf", "unmap not-mapped",
+                           "groups in the image"]
+        // 600 steps, or more (up to 2400) until every outcome and leaf size has appeared.
+        var step = -1
+        while true {
+            step += 1
+            let covered = wanted.isSubset(of: seen) && Set(units).isSubset(of: model.leafSizesBuilt)
+            guard step < 600 || (step < 2400 && !covered) else { break }
             let unit = units.randomElement(using: &random)!
             let context = "seed \(seed) step \(step)"
             var iova = UInt64.random(in: 0..<(window / unit), using: &random) * unit
@@ -304,8 +311,6 @@ import Testing
                 if !scan.groups.isEmpty { seen.insert("groups in the image") }
             }
         }
-        let wanted: Set = ["map ok", "map already-mapped", "unmap ok", "unmap partial-leaf", "unmap not-mapped",
-                           "groups in the image"]
         #expect(wanted.subtracting(seen).isEmpty, "seed \(seed): never saw \(wanted.subtracting(seen))")
         // Every leaf size up to 16G was placed, the groups among them.
         #expect(Set(units).subtracting(model.leafSizesBuilt).isEmpty,

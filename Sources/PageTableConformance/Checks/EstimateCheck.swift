@@ -21,7 +21,14 @@ enum EstimateCheck {
             .map(iova: UInt64(item) * top.itemSize + page, pa: 0x1000_0000 + page, size: 2 * page,
                  attributes: MapAttributes(access: .read))
         }
-        for step in 0..<operations + opening.count {
+        // Past the planned operations, go on (to four times as many) until enough maps were
+        // checked: some seeds and formats need longer to place them.
+        var step = -1
+        while true {
+            step += 1
+            guard step < operations + opening.count || (step < 4 * operations && (checked < 10 || allocating < 3)) else {
+                break
+            }
             let operation = step < opening.count ? opening[step] : generator.next(model: model, using: &random)
             log.at(step: step, "\(operation)")
             switch operation {

@@ -18,8 +18,16 @@ enum RandomOperationCheck {
         var model = ReferenceModel(geometry: format.geometry)
         var previousProbes: [UInt64] = []
         var seenOutcomes: Set<String> = []
-
-        for step in 0..<operations {
+        // The run must exercise every outcome and every leaf size, or it proves little: past
+        // the planned operations it goes on (to twice as many) until it has.
+        let wanted: Set<String> = ["map ok", "map already-mapped", "map invalid-attributes", "repeat ok",
+                                   "repeat already-mapped", "unmap ok", "unmap not-mapped", "unmap partial-leaf"]
+        let leafSizes = Set(format.geometry.leafSizeShifts.map { UInt64(1) << UInt64($0) })
+        var step = -1
+        while true {
+            step += 1
+            let covered = wanted.isSubset(of: seenOutcomes) && leafSizes.isSubset(of: model.leafSizesBuilt)
+            guard step < operations || (step < 2 * operations && !covered) else { break }
             let operation = generator.next(model: model, using: &random)
             log.at(step: step, "\(operation)")
             // Hardware walks speculatively: fill its caches around what is about to change.
@@ -76,11 +84,7 @@ enum RandomOperationCheck {
         }
         log.at(step: nil, nil)
 
-        // The run must have exercised every outcome and every leaf size, or it proves little.
-        let wanted: Set<String> = ["map ok", "map already-mapped", "map invalid-attributes", "repeat ok",
-                                   "repeat already-mapped", "unmap ok", "unmap not-mapped", "unmap partial-leaf"]
         try log.expect(wanted.subtracting(seenOutcomes).isEmpty, "never saw \(wanted.subtracting(seenOutcomes).sorted())")
-        let leafSizes = Set(format.geometry.leafSizeShifts.map { UInt64(1) << UInt64($0) })
         try log.expect(leafSizes.subtracting(model.leafSizesBuilt).isEmpty,
                        "never built leaves of \(leafSizes.subtracting(model.leafSizesBuilt).sorted().map(hex))")
 
