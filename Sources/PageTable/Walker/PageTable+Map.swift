@@ -307,6 +307,20 @@ extension PageTable {
         if let stride = format.linearLeafStride(level: level) {
             // The common case: each descriptor is the previous one plus a constant.
             var descriptor = format.leafDescriptor(template: template, outputAddress: output, level: level)
+            // Every slot zero (a fresh table): one pass without a branch per item, then the
+            // writes alone. Both loops vectorise, and the time no longer depends on where the
+            // linker happens to place one tight check-and-write loop (measured 1.0 against
+            // 1.6 ns per page for the same instructions at two code offsets).
+            var occupied: Format.Descriptor = 0
+            for scan in start..<max(start, end) { occupied |= items[scan] }
+            if occupied == 0 {
+                while index < end {
+                    items[index] = descriptor
+                    descriptor &+= stride
+                    index &+= 1
+                }
+                return nil
+            }
             while index < end {
                 let existing = items[index]
                 if existing != 0, format.decode(existing, level: level) != .empty {
