@@ -22,9 +22,8 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
     @exclusivity(unchecked) public private(set) var liveBlocks = 0
     /// Bytes currently allocated (block sizes, including rounding up to a power of two).
     @exclusivity(unchecked) public private(set) var liveBytes = 0
-    /// Freed blocks not yet merged, by size (log2), most recent last.
-    @exclusivity(unchecked) private var cached: [[PhysicalAddress]] = Array(repeating: [], count: 64)
-    @exclusivity(unchecked) private var cachedCount = 0
+    /// Freed blocks not yet merged, by size (log2), most recent on top.
+    @exclusivity(unchecked) private var cached = BlockStacks()
     /// Per 64-byte unit from `base`: 0, or for the start of an allocated block its size (log2)
     /// in the high byte and log2 of the bytes asked for (rounded up) in the low byte.
     @exclusivity(unchecked) private var starts: UnsafeMutablePointer<UInt16>?
@@ -68,20 +67,22 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
         guard bytes > 0, alignment > 0 else { return nil }
         let shift = max(Self.shift(covering: bytes), Self.shift(covering: alignment), Self.minimumShift)
         guard shift < 63 else { return nil }
-        if let recent = cached[shift].last, recent &+ (1 << UInt64(shift)) &- 1 <= limit {
-            cached[shift].removeLast()
-            cachedCount -= 1
+        if let recent = cached.top(shift: shift), recent &+ (1 << UInt64(shift)) &- 1 <= limit {
+            cached.pop(shift: shift)
             return handOut(recent, shift: shift, bytes: bytes)
         }
         if let address = allocateFromBuddies(shift: shift, limit: limit) {
             return handOut(address, shift: shift, bytes: bytes)
         }
-        guard cachedCount > 0 else { return nil }
+        guard cached.total > 0 else { return nil }
         mergeCachedBlocks()
         return allocateFromBuddies(shift: shift, limit: limit).map { handOut($0, shift: shift, bytes: bytes) }
     }
 
-    deinit { starts?.deallocate() }
+    deinit {
+        starts?.deallocate()
+        cached.deallocate()
+    }
 
     /// Records a block as allocated and returns it.
     private func handOut(_ address: PhysicalAddress, shift: Int, bytes: Int) -> PhysicalAddress {
@@ -136,19 +137,17 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
         }
         starts.unsafelyUnwrapped[unit] = 0
         let shift = Int(entry >> 8)
-        liveBlocks -= 1
-        liveBytes -= 1 << shift
-        cached[shift].append(address)
-        cachedCount += 1
+        // Cannot wrap: the block was counted when handed out.
+        liveBlocks &-= 1
+        liveBytes &-= 1 &<< shift
+        cached.push(address, shift: shift)
     }
 
     /// Returns every cached block to the buddy lists, merging buddies.
     private func mergeCachedBlocks() {
-        for shift in cached.indices where !cached[shift].isEmpty {
-            for block in cached[shift] { release(block, shift: shift) }
-            cached[shift].removeAll(keepingCapacity: true)
+        for shift in 0..<64 where cached.count(shift: shift) > 0 {
+            cached.drain(shift: shift) { release($0, shift: shift) }
         }
-        cachedCount = 0
     }
 
     /// Puts a free block back, merged with its buddy while that is free too.
@@ -168,7 +167,7 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
 
     /// Free bytes available (in blocks of any size).
     public var freeBytes: Int {
-        (freeBlocks.enumerated().map { ($0.element.count, $0.offset) } + cached.enumerated().map { ($0.element.count, $0.offset) })
+        (freeBlocks.enumerated().map { ($0.element.count, $0.offset) } + (0..<64).map { (cached.count(shift: $0), $0) })
             .reduce(0) { $0 + $1.0 << $1.1 }
     }
 
