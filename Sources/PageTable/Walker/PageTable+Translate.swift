@@ -7,7 +7,7 @@ extension PageTable {
     @inlinable @inline(__always)
     public func translate(_ iova: VirtualAddress) -> PhysicalAddress? {
         guard let leaf = findLeaf(iova) else { return nil }
-        return leaf.base &+ (iova & ((1 &<< UInt64(leaf.sizeShift)) &- 1))
+        return leaf.base &+ (iova & ((1 &<< UInt64(truncatingIfNeeded: leaf.sizeShift)) &- 1))
     }
 
     /// The leaf covering `iova`, with its attributes, or `nil` if it is not mapped.
@@ -28,12 +28,18 @@ extension PageTable {
     @inlinable @inline(__always)
     func findLeaf(_ iova: VirtualAddress)
         -> (descriptor: Format.Descriptor, level: Int, base: PhysicalAddress, sizeShift: Int)? {
-        guard iova < geometry.inputLimit else { return nil }
+        // No branch before the walk: an address beyond the input space walks address 0 (a
+        // readable item of the top table) and answers nil. The walk's first loads (root,
+        // shapes, memory) then run on every lookup, so a caller's loop can hoist them.
+        let inRange = iova < geometry.inputLimit
+        let address = inRange ? iova : 0
+        let leaf: (descriptor: Format.Descriptor, level: Int, base: PhysicalAddress, sizeShift: Int)?
         switch geometry.topLevel {
-        case 2: return walk(iova, from: 2)
-        case 3: return walk(iova, from: 3)
-        default: return walk(iova, from: geometry.topLevel)
+        case 2: leaf = walk(address, from: 2)
+        case 3: leaf = walk(address, from: 3)
+        default: leaf = walk(address, from: geometry.topLevel)
         }
+        return inRange ? leaf : nil
     }
 
     /// The walk of ``findLeaf(_:)`` from the top table, a table of `top`.
