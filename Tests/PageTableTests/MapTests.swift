@@ -54,6 +54,18 @@ import Testing
         #expect(table.translate(1 << 18) == nil, "beyond the input-address space")
     }
 
+    /// Translate walks address 0 for an address beyond the input space (so nothing branches
+    /// before the walk): with address 0 mapped, those addresses must still answer nil.
+    @Test func beyondTheInputSpaceIsNilWithAddressZeroMapped() throws {
+        var table = try tinyFixture().makeTable(TinyFormat())
+        #expect(table.map(iova: 0, to: 0x2000, size: 0x100, attributes: readWrite).isComplete)
+        #expect(table.translate(0) == 0x2000)
+        #expect(table.translate(1 << 18) == nil)
+        #expect(table.translate((1 << 18) | 0x10) == nil)
+        #expect(table.translate(UInt64.max) == nil)
+        #expect(table.lookup(1 << 18) == nil)
+    }
+
     @Test(arguments: [
         (0x80, 0x100, 0x100, PageTableError.Kind.misaligned),         // iova
         (0x100, 0x180, 0x100, .misaligned),                            // physical address
