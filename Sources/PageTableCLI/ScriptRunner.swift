@@ -27,6 +27,11 @@ struct ScriptRunner {
                 table.mapRepeat(iova: $0, size: $2, physicalAddress: $1, pageSize: pageSize, attributes: $3)
             }
             return "mapped \(outcome)"
+        case .mapList(let iova, let protection, let pages):
+            let outcome = map(iova: iova, to: 0, size: 0, protection: protection) { iova, _, _, attributes in
+                table.map(iova: iova, pages: pages, attributes: attributes)
+            }
+            return "mapped \(outcome)"
         case .failAllocations(let n):
             allocationFaults.failAllocations(n)
             return "ok"

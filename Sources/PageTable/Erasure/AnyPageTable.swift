@@ -32,6 +32,7 @@ public final class AnyPageTable {
             map: { box.table.map(iova: $0, to: $1, size: $2, attributes: $3) },
             mapAll: { box.table.mapAll(iova: $0, to: $1, size: $2, attributes: $3) },
             mapPages: { box.table.mapPages(iova: $0, to: $1, pageSize: $2, pageCount: $3, attributes: $4) },
+            mapList: { box.table.map(iova: $0, pages: $1, attributes: $2) },
             unmap: { box.table.unmap(iova: $0, size: $1) },
             reserve: { box.table.reserve(iova: $0, size: $1) },
             release: { box.table.release(iova: $0, size: $1) },
@@ -76,6 +77,11 @@ public final class AnyPageTable {
     public func mapPages(iova: VirtualAddress, to physicalAddress: PhysicalAddress, pageSize: UInt64,
                          pageCount: Int, attributes: MapAttributes) -> RangeOutcome {
         operations.mapPages(iova, physicalAddress, pageSize, pageCount, attributes)
+    }
+
+    /// See ``PageTable/map(iova:pages:attributes:)``.
+    public func map(iova: VirtualAddress, pages: [PageExtent], attributes: MapAttributes) -> RangeOutcome {
+        operations.mapList(iova, pages, attributes)
     }
 
     /// See ``PageTable/unmap(iova:size:)``.
@@ -152,6 +158,7 @@ extension AnyPageTable {
         @usableFromInline let map: (VirtualAddress, PhysicalAddress, UInt64, MapAttributes) -> RangeOutcome
         @usableFromInline let mapAll: (VirtualAddress, PhysicalAddress, UInt64, MapAttributes) -> RangeOutcome
         @usableFromInline let mapPages: (VirtualAddress, PhysicalAddress, UInt64, Int, MapAttributes) -> RangeOutcome
+        @usableFromInline let mapList: (VirtualAddress, [PageExtent], MapAttributes) -> RangeOutcome
         @usableFromInline let unmap: (VirtualAddress, UInt64) -> RangeOutcome
         @usableFromInline let reserve: (VirtualAddress, UInt64) -> RangeOutcome
         @usableFromInline let release: (VirtualAddress, UInt64) -> RangeOutcome
@@ -170,6 +177,7 @@ extension AnyPageTable {
         init(map: @escaping (VirtualAddress, PhysicalAddress, UInt64, MapAttributes) -> RangeOutcome,
              mapAll: @escaping (VirtualAddress, PhysicalAddress, UInt64, MapAttributes) -> RangeOutcome,
              mapPages: @escaping (VirtualAddress, PhysicalAddress, UInt64, Int, MapAttributes) -> RangeOutcome,
+             mapList: @escaping (VirtualAddress, [PageExtent], MapAttributes) -> RangeOutcome,
              unmap: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
              reserve: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
              release: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
@@ -186,6 +194,7 @@ extension AnyPageTable {
             self.map = map
             self.mapAll = mapAll
             self.mapPages = mapPages
+            self.mapList = mapList
             self.unmap = unmap
             self.reserve = reserve
             self.release = release
