@@ -9,6 +9,9 @@ enum ScriptOperation: Hashable, Sendable {
     case mapList(iova: UInt64, protection: Protection, pages: [PageExtent])
     /// `unmap IOVA SIZE`: answers `unmapped <bytes>[ error <name>]`.
     case unmap(iova: UInt64, size: UInt64)
+    /// `protect IOVA SIZE PROT`: new attributes for the range's leaves; answers
+    /// `protected <bytes>[ error <name>]`.
+    case protect(iova: UInt64, size: UInt64, protection: Protection)
     /// `translate IOVA`: answers `0x<pa>` or `unmapped`.
     case translate(iova: UInt64)
     /// `map-all IOVA PA SIZE PROT`: all-or-nothing map; answers like `map`.

@@ -17,6 +17,7 @@ import PageTableKit
 /// estimate-reserve IOVA SIZE # tables a reservation would allocate now
 /// repeat IOVA PA PAGESIZE SIZE PROT  # every page of the range maps the one page at PA
 /// map-list IOVA PROT PA:SIZE PA:SIZE ...  # a page list to consecutive addresses, one call
+/// protect IOVA SIZE PROT    # new attributes for the range's leaves, same translation
 /// ```
 ///
 /// The parser works on UTF-8 bytes: scripts are ASCII, and a byte-level scan keeps long
@@ -82,6 +83,12 @@ enum ScriptParser {
             }
             return .mapList(iova: iova, protection: protection, pages: pages)
         }
+        if name.elementsEqual("protect".utf8) {
+            try expect(operands, count: 3, for: "protect", syntax: "IOVA SIZE PROT")
+            let values = Array(operands)
+            return .protect(iova: try number(values[0]), size: try number(values[1]),
+                            protection: try Protection(parsing: values[2]))
+        }
         if name.elementsEqual("fail-alloc".utf8) {
             try expect(operands, count: 1, for: "fail-alloc", syntax: "N|off")
             let operand = operands[operands.startIndex]
@@ -109,7 +116,7 @@ enum ScriptParser {
             try expect(operands, count: 1, for: "translate", syntax: "IOVA")
             return .translate(iova: try number(operands[operands.startIndex]))
         }
-        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, map-list, unmap, translate, repeat, fail-alloc, reserve, release, estimate or estimate-reserve)")
+        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, map-list, unmap, protect, translate, repeat, fail-alloc, reserve, release, estimate or estimate-reserve)")
     }
 
     /// The operations that take `IOVA SIZE`.

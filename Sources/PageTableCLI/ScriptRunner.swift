@@ -54,6 +54,11 @@ struct ScriptRunner {
             } catch {
                 return "tables 0 error \(error.kind.name)"
             }
+        case .protect(let iova, let size, let protection):
+            let outcome = map(iova: iova, to: 0, size: size, protection: protection) { iova, _, size, attributes in
+                table.protect(iova: iova, size: size, attributes: attributes)
+            }
+            return "protected \(outcome)"
         case .unmap(let iova, let size):
             return "unmapped \(table.unmap(iova: iova, size: size))"
         case .translate(let iova):

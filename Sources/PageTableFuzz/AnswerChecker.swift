@@ -86,6 +86,13 @@ struct AnswerChecker {
             var done = self.model(before)
             _ = done.unmap(iova, bytes)
             compareLeaves(done, context)
+        case .protect(let iova, let size, _):
+            let (bytes, error) = parse(answer, "protected", context)
+            checkRange(bytes: bytes, size: size, error: error, context)
+            guard comparesLeaves, !isValidation(error) else { return }
+            var model = self.model(before)
+            compare(model.protect(iova, size, attributes), bytes, error, context)
+            compareLeaves(self.model(before), context)  // Translations never change.
         case .translate(let iova):
             guard comparesLeaves else { return }
             let expected = model(before).translate(iova)

@@ -144,6 +144,22 @@ public struct ReferenceModel {
         return (size, nil)
     }
 
+    /// The predicted outcome of a protect: whole leaves front to back get `attributes`; it
+    /// stops at a hole or at a leaf it would have to split, as an unmap does.
+    public mutating func protect(_ iova: UInt64, _ size: UInt64, _ attributes: MapAttributes)
+        -> (bytes: UInt64, error: PageTableError.Kind?) {
+        var cursor = iova
+        let end = iova + size
+        while cursor < end {
+            guard let index = leafIndex(covering: cursor) else { return (cursor - iova, .notMapped) }
+            let leaf = leaves[index]
+            guard leaf.start == cursor, leaf.end <= end else { return (cursor - iova, .partialLeaf) }
+            leaves[index].attributes = attributes
+            cursor = leaf.end
+        }
+        return (size, nil)
+    }
+
     /// What `iova` translates to, or `nil`.
     public func translate(_ iova: UInt64) -> UInt64? {
         leafIndex(covering: iova).map { leaves[$0].physicalAddress + (iova - leaves[$0].start) }

@@ -34,6 +34,7 @@ public final class AnyPageTable {
             mapPages: { box.table.mapPages(iova: $0, to: $1, pageSize: $2, pageCount: $3, attributes: $4) },
             mapList: { box.table.map(iova: $0, pages: $1, attributes: $2) },
             unmap: { box.table.unmap(iova: $0, size: $1) },
+            protect: { box.table.protect(iova: $0, size: $1, attributes: $2) },
             reserve: { box.table.reserve(iova: $0, size: $1) },
             release: { box.table.release(iova: $0, size: $1) },
             estimateMap: { iova, size, physicalAddress throws(PageTableError) in
@@ -86,6 +87,11 @@ public final class AnyPageTable {
 
     /// See ``PageTable/unmap(iova:size:)``.
     public func unmap(iova: VirtualAddress, size: UInt64) -> RangeOutcome { operations.unmap(iova, size) }
+
+    /// See ``PageTable/protect(iova:size:attributes:)``.
+    public func protect(iova: VirtualAddress, size: UInt64, attributes: MapAttributes) -> RangeOutcome {
+        operations.protect(iova, size, attributes)
+    }
 
     /// See ``PageTable/reserve(iova:size:)``.
     public func reserve(iova: VirtualAddress, size: UInt64) -> RangeOutcome { operations.reserve(iova, size) }
@@ -160,6 +166,7 @@ extension AnyPageTable {
         @usableFromInline let mapPages: (VirtualAddress, PhysicalAddress, UInt64, Int, MapAttributes) -> RangeOutcome
         @usableFromInline let mapList: (VirtualAddress, [PageExtent], MapAttributes) -> RangeOutcome
         @usableFromInline let unmap: (VirtualAddress, UInt64) -> RangeOutcome
+        @usableFromInline let protect: (VirtualAddress, UInt64, MapAttributes) -> RangeOutcome
         @usableFromInline let reserve: (VirtualAddress, UInt64) -> RangeOutcome
         @usableFromInline let release: (VirtualAddress, UInt64) -> RangeOutcome
         @usableFromInline let estimateMap: (VirtualAddress, UInt64, PhysicalAddress?) throws(PageTableError) -> TableEstimate
@@ -179,6 +186,7 @@ extension AnyPageTable {
              mapPages: @escaping (VirtualAddress, PhysicalAddress, UInt64, Int, MapAttributes) -> RangeOutcome,
              mapList: @escaping (VirtualAddress, [PageExtent], MapAttributes) -> RangeOutcome,
              unmap: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
+             protect: @escaping (VirtualAddress, UInt64, MapAttributes) -> RangeOutcome,
              reserve: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
              release: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
              estimateMap: @escaping (VirtualAddress, UInt64, PhysicalAddress?) throws(PageTableError) -> TableEstimate,
@@ -196,6 +204,7 @@ extension AnyPageTable {
             self.mapPages = mapPages
             self.mapList = mapList
             self.unmap = unmap
+            self.protect = protect
             self.reserve = reserve
             self.release = release
             self.estimateMap = estimateMap

@@ -1,8 +1,8 @@
 import PageTable
 import PageTableTestSupport
 
-/// Model-based random operations: thousands of seeded maps, page-list maps, unmaps and
-/// repeats, every outcome and every translation compared with ``ReferenceModel``, every cached
+/// Model-based random operations: thousands of seeded maps, page-list maps, protects, unmaps
+/// and repeats, every outcome and every translation compared with ``ReferenceModel``, every cached
 /// translation and walk compared with the table by ``TLBModel``.
 enum RandomOperationCheck {
     static let operations = 3000
@@ -21,7 +21,7 @@ enum RandomOperationCheck {
         // The run must exercise every outcome and every leaf size, or it proves little: past
         // the planned operations it goes on (to twice as many) until it has.
         let wanted: Set<String> = ["map ok", "map already-mapped", "map invalid-attributes", "repeat ok",
-                                   "repeat already-mapped", "map-list ok", "map-list already-mapped", "unmap ok", "unmap not-mapped", "unmap partial-leaf"]
+                                   "repeat already-mapped", "map-list ok", "map-list already-mapped", "protect ok", "protect not-mapped", "unmap ok", "unmap not-mapped", "unmap partial-leaf"]
         let leafSizes = Set(format.geometry.leafSizeShifts.map { UInt64(1) << UInt64($0) })
         var step = -1
         while true {
@@ -64,6 +64,20 @@ enum RandomOperationCheck {
                 let valid = (try? format.encode(attributes)) != nil
                 let expected = valid ? model.repeatPage(iova, size, pa, pageSize: pageSize, attributes) : (0, .invalidAttributes)
                 seenOutcomes.insert("repeat " + (outcome.error?.kind.name ?? "ok"))
+                try log.expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error,
+                               "got \(outcome), the model says \(expected)")
+            case .unmap(let iova, let size) where Int.random(in: 0..<3, using: &random) == 0:
+                // The same range protected instead: new attributes, the same translations.
+                let attributes = generator.attributes(using: &random)
+                log.at(step: step, "protect \(hex(iova)) \(hex(size)) \(attributes)")
+                let outcome = modelled.table.protect(iova: iova, size: size, attributes: attributes)
+                seenOutcomes.insert("protect " + (outcome.error?.kind.name ?? "ok"))
+                if (try? format.encode(attributes)) == nil {
+                    try log.expect(outcome.bytes == 0 && outcome.error?.kind == .invalidAttributes,
+                                   "refused attributes must protect nothing with invalid-attributes; got \(outcome)")
+                    continue
+                }
+                let expected = model.protect(iova, size, attributes)
                 try log.expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error,
                                "got \(outcome), the model says \(expected)")
             case .unmap(let iova, let size):

@@ -120,6 +120,9 @@ struct OperationGenerator {
         return nil
     }
 
+    /// Random attributes, weighted as maps draw them.
+    func attributes(using random: inout SeededGenerator) -> MapAttributes { randomAttributes(using: &random) }
+
     private func randomAttributes(using random: inout SeededGenerator) -> MapAttributes {
         let accessChoices: [MapAttributes.Access] = [.read, [.read, .write], [.read, .execute], [.read, .write, .execute],
                                                      .write, [], .execute]
