@@ -21,7 +21,8 @@ enum RandomOperationCheck {
         // The run must exercise every outcome and every leaf size, or it proves little: past
         // the planned operations it goes on (to twice as many) until it has.
         let wanted: Set<String> = ["map ok", "map already-mapped", "map invalid-attributes", "repeat ok",
-                                   "repeat already-mapped", "map-list ok", "map-list already-mapped", "protect ok", "protect not-mapped", "unmap ok", "unmap not-mapped", "unmap partial-leaf"]
+                                   "repeat already-mapped", "map-list ok", "map-list already-mapped", "protect ok",
+                                   "protect not-mapped", "unmap ok", "unmap not-mapped", "unmap partial-leaf"]
         let leafSizes = Set(format.geometry.leafSizeShifts.map { UInt64(1) << UInt64($0) })
         var step = -1
         while true {
