@@ -1,9 +1,17 @@
+import PageTableKit
+
 /// One parsed script line.
 enum ScriptOperation: Hashable, Sendable {
     /// `map IOVA PA SIZE PROT`: answers `mapped <bytes>[ error <name>]`.
     case map(iova: UInt64, physicalAddress: UInt64, size: UInt64, protection: Protection)
+    /// `map-list IOVA PROT PA:SIZE PA:SIZE ...`: maps the extents to consecutive addresses from
+    /// IOVA in one call; answers like `map`.
+    case mapList(iova: UInt64, protection: Protection, pages: [PageExtent])
     /// `unmap IOVA SIZE`: answers `unmapped <bytes>[ error <name>]`.
     case unmap(iova: UInt64, size: UInt64)
+    /// `protect IOVA SIZE PROT`: new attributes for the range's leaves; answers
+    /// `protected <bytes>[ error <name>]`.
+    case protect(iova: UInt64, size: UInt64, protection: Protection)
     /// `translate IOVA`: answers `0x<pa>` or `unmapped`.
     case translate(iova: UInt64)
     /// `map-all IOVA PA SIZE PROT`: all-or-nothing map; answers like `map`.

@@ -1,3 +1,5 @@
+import PageTableKit
+
 /// Parses a whole script before anything runs.
 ///
 /// One operation per line; `#` starts a comment anywhere on a line; blank lines are ignored;
@@ -14,6 +16,8 @@
 /// estimate IOVA SIZE [PA]   # tables a map would allocate now (without PA: of smallest pages)
 /// estimate-reserve IOVA SIZE # tables a reservation would allocate now
 /// repeat IOVA PA PAGESIZE SIZE PROT  # every page of the range maps the one page at PA
+/// map-list IOVA PROT PA:SIZE PA:SIZE ...  # a page list to consecutive addresses, one call
+/// protect IOVA SIZE PROT    # new attributes for the range's leaves, same translation
 /// ```
 ///
 /// The parser works on UTF-8 bytes: scripts are ASCII, and a byte-level scan keeps long
@@ -62,6 +66,29 @@ enum ScriptParser {
             return .mapRepeat(iova: iova, physicalAddress: physicalAddress, pageSize: pageSize, size: size,
                               protection: try Protection(parsing: values[4]))
         }
+        if name.elementsEqual("map-list".utf8) {
+            guard operands.count >= 3 else {
+                throw ScriptProblem("'map-list' takes at least 3 operands (map-list IOVA PROT PA:SIZE ...), got \(operands.count)")
+            }
+            let values = Array(operands)
+            let iova = try number(values[0])
+            let protection = try Protection(parsing: values[1])
+            var pages: [PageExtent] = []
+            for value in values[2...] {
+                guard let colon = value.firstIndex(of: UInt8(ascii: ":")) else {
+                    throw ScriptProblem("'map-list' extents are PA:SIZE, got '\(text(value))'")
+                }
+                pages.append(PageExtent(physicalAddress: try number(value[..<colon]),
+                                        length: try number(value[(colon + 1)...])))
+            }
+            return .mapList(iova: iova, protection: protection, pages: pages)
+        }
+        if name.elementsEqual("protect".utf8) {
+            try expect(operands, count: 3, for: "protect", syntax: "IOVA SIZE PROT")
+            let values = Array(operands)
+            return .protect(iova: try number(values[0]), size: try number(values[1]),
+                            protection: try Protection(parsing: values[2]))
+        }
         if name.elementsEqual("fail-alloc".utf8) {
             try expect(operands, count: 1, for: "fail-alloc", syntax: "N|off")
             let operand = operands[operands.startIndex]
@@ -89,7 +116,7 @@ enum ScriptParser {
             try expect(operands, count: 1, for: "translate", syntax: "IOVA")
             return .translate(iova: try number(operands[operands.startIndex]))
         }
-        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, unmap, translate, repeat, fail-alloc, reserve, release, estimate or estimate-reserve)")
+        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, map-list, unmap, protect, translate, repeat, fail-alloc, reserve, release, estimate or estimate-reserve)")
     }
 
     /// The operations that take `IOVA SIZE`.

@@ -27,6 +27,11 @@ struct ScriptRunner {
                 table.mapRepeat(iova: $0, size: $2, physicalAddress: $1, pageSize: pageSize, attributes: $3)
             }
             return "mapped \(outcome)"
+        case .mapList(let iova, let protection, let pages):
+            let outcome = map(iova: iova, to: 0, size: 0, protection: protection) { iova, _, _, attributes in
+                table.map(iova: iova, pages: pages, attributes: attributes)
+            }
+            return "mapped \(outcome)"
         case .failAllocations(let n):
             allocationFaults.failAllocations(n)
             return "ok"
@@ -49,6 +54,11 @@ struct ScriptRunner {
             } catch {
                 return "tables 0 error \(error.kind.name)"
             }
+        case .protect(let iova, let size, let protection):
+            let outcome = map(iova: iova, to: 0, size: size, protection: protection) { iova, _, size, attributes in
+                table.protect(iova: iova, size: size, attributes: attributes)
+            }
+            return "protected \(outcome)"
         case .unmap(let iova, let size):
             return "unmapped \(table.unmap(iova: iova, size: size))"
         case .translate(let iova):

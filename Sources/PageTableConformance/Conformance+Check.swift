@@ -30,6 +30,9 @@ extension Conformance {
         /// Inside a reservation maps never allocate and unmaps never free; releasing restores
         /// the table set.
         case reservations
+        /// Page-list maps: bad lists refused before anything changes, leaves spanning extents
+        /// exactly where they continue each other physically, exact prefixes, one sync.
+        case pageLists
 
         /// The check's name, as test reports show it.
         public var testDescription: String { rawValue }

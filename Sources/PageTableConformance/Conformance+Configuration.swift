@@ -70,6 +70,7 @@ extension Conformance {
         case .estimates: try EstimateCheck.run(format, configuration, log)
         case .preparedBatches: try BatchCheck.run(format, configuration, log)
         case .reservations: try ReservationCheck.run(format, configuration, log)
+        case .pageLists: try PageListCheck.run(format, configuration, log)
         }
     }
 }

@@ -48,6 +48,15 @@ struct AnswerChecker {
             var done = self.model(before)
             if all && error != nil { } else { _ = done.map(iova, pa, bytes, attributes) }
             compareLeaves(done, context)
+        case .mapList(let iova, _, let pages):
+            let (bytes, error) = parse(answer, "mapped", context)
+            let size = pages.reduce(UInt64(0)) { $0 &+ $1.length }
+            checkRange(bytes: bytes, size: size, error: error, context)
+            guard comparesLeaves, !isValidation(error), reservations.isEmpty else { return }
+            let list = pages.map { (pa: $0.physicalAddress, length: $0.length) }
+            var model = self.model(before)
+            compare(model.mapList(iova, list, attributes), bytes, error, context)
+            if error != .outOfMemory { compareLeaves(model, context) }
         case .mapRepeat(let iova, let pa, let pageSize, let size, _):
             let (bytes, error) = parse(answer, "mapped", context)
             checkRange(bytes: bytes, size: size, error: error, context)
@@ -77,6 +86,13 @@ struct AnswerChecker {
             var done = self.model(before)
             _ = done.unmap(iova, bytes)
             compareLeaves(done, context)
+        case .protect(let iova, let size, _):
+            let (bytes, error) = parse(answer, "protected", context)
+            checkRange(bytes: bytes, size: size, error: error, context)
+            guard comparesLeaves, !isValidation(error) else { return }
+            var model = self.model(before)
+            compare(model.protect(iova, size, attributes), bytes, error, context)
+            compareLeaves(self.model(before), context)  // Translations never change.
         case .translate(let iova):
             guard comparesLeaves else { return }
             let expected = model(before).translate(iova)

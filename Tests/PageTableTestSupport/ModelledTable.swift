@@ -27,6 +27,7 @@ public struct ModelledTable<Format: PageTableFormat>: ~Copyable {
     /// disagrees with the table.
     public func staleness(in range: Range<VirtualAddress>? = nil, probes: [VirtualAddress] = []) -> [String] {
         var problems = tlb.staleEntries(comparedWith: { table.translate($0) }, in: range)
+        problems += tlb.staleAttributes(comparedWith: { table.lookup($0)?.attributes }, in: range)
         for probe in probes where tlb.translate(probe) != table.translate(probe) {
             problems.append("the hardware walk of \(hexString(probe)) disagrees with the table")
         }

@@ -62,6 +62,49 @@ public struct ReferenceModel {
         return (size, nil)
     }
 
+    /// The predicted outcome of mapping the page list `pages` (physical address, length) to
+    /// consecutive addresses from `iova`: at each position the largest leaf whose input and
+    /// output addresses are aligned to it and whose bytes the list holds physically contiguous
+    /// from there; the first overlap stops it. Validation is the caller's concern.
+    public mutating func mapList(_ iova: UInt64, _ pages: [(pa: UInt64, length: UInt64)], _ attributes: MapAttributes)
+        -> (bytes: UInt64, error: PageTableError.Kind?) {
+        let size = pages.reduce(0) { $0 + $1.length }
+        var offset: UInt64 = 0
+        var extent = 0, within: UInt64 = 0  // Where `offset` is in the list.
+        while offset < size {
+            while within == pages[extent].length { extent += 1; within = 0 }
+            let va = iova + offset, out = pages[extent].pa + within
+            // Bytes physically contiguous from `out` in the list.
+            var contiguous = pages[extent].length - within
+            var next = extent + 1
+            while next < pages.count && pages[next].pa == pages[next - 1].pa + pages[next - 1].length {
+                contiguous += pages[next].length
+                next += 1
+            }
+            guard let shift = leafShifts.first(where: { shift in
+                let mask = (UInt64(1) << UInt64(shift)) - 1
+                return (va | out) & mask == 0 && contiguous > mask
+            }) else { fatalError("no leaf fits at 0x\(String(va, radix: 16)); the request was not page-aligned") }
+            let leafSize: UInt64 = 1 << UInt64(shift)
+            let leaf = Leaf(start: va, size: leafSize, physicalAddress: out, attributes: attributes)
+            let position = insertionPoint(va)
+            if position > 0 && leaves[position - 1].end > va { return (offset, .alreadyMapped) }
+            if position < leaves.count && leaves[position].start < leaf.end { return (offset, .alreadyMapped) }
+            leaves.insert(leaf, at: position)
+            leafSizesBuilt.insert(leaf.size)
+            offset += leafSize
+            // Step through the extents the leaf covered.
+            var left = leafSize
+            while left > 0 {
+                let step = min(left, pages[extent].length - within)
+                left -= step
+                within += step
+                if left > 0 { extent += 1; within = 0 }
+            }
+        }
+        return (size, nil)
+    }
+
     /// The predicted outcome of repeating `pa ..< pa + pageSize` over every page of
     /// `iova ..< iova + size`: pages are placed front to back and the first one overlapping an
     /// existing leaf stops it. Validation is the caller's concern.
@@ -96,6 +139,22 @@ public struct ReferenceModel {
             let leaf = leaves[index]
             guard leaf.start == cursor, leaf.end <= end else { return (cursor - iova, .partialLeaf) }
             leaves.remove(at: index)
+            cursor = leaf.end
+        }
+        return (size, nil)
+    }
+
+    /// The predicted outcome of a protect: whole leaves front to back get `attributes`; it
+    /// stops at a hole or at a leaf it would have to split, as an unmap does.
+    public mutating func protect(_ iova: UInt64, _ size: UInt64, _ attributes: MapAttributes)
+        -> (bytes: UInt64, error: PageTableError.Kind?) {
+        var cursor = iova
+        let end = iova + size
+        while cursor < end {
+            guard let index = leafIndex(covering: cursor) else { return (cursor - iova, .notMapped) }
+            let leaf = leaves[index]
+            guard leaf.start == cursor, leaf.end <= end else { return (cursor - iova, .partialLeaf) }
+            leaves[index].attributes = attributes
             cursor = leaf.end
         }
         return (size, nil)

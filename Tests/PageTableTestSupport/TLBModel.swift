@@ -16,6 +16,8 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
     /// A cached leaf translation.
     public struct CachedLeaf: Hashable, Sendable {
         public var start: VirtualAddress, size: UInt64, level: Int, outputAddress: PhysicalAddress
+        /// The attributes the cached descriptor expressed (permissions are cached with it).
+        public var attributes: MapAttributes? = nil
     }
     /// A cached pointer to the table of `level` that covers `start ..< start + span`.
     public struct CachedWalk: Hashable, Sendable {
@@ -80,7 +82,8 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
             case .leaf(let base, let contiguous):
                 let size = contiguous ? shape.itemSize << UInt64(shape.contiguousLog2) : shape.itemSize
                 let start = iova & ~(size - 1)
-                leaves[start] = CachedLeaf(start: start, size: size, level: level, outputAddress: base)
+                leaves[start] = CachedLeaf(start: start, size: size, level: level, outputAddress: base,
+                                           attributes: format.attributes(ofLeaf: descriptor, level: level))
                 return base + (iova - start)
             }
         }
@@ -124,6 +127,15 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
 
     /// Every cached entry whose answer differs from `translate` (the table's own walk), as
     /// readable descriptions; empty when nothing is stale. Limit the check to `range` if given.
+    /// Cached leaves (within `range`, if given) whose attributes differ from what `attributes`
+    /// (the table's) says now: an attribute change that was not invalidated.
+    public func staleAttributes(comparedWith attributes: (VirtualAddress) -> MapAttributes?,
+                                in range: Range<VirtualAddress>? = nil) -> [String] {
+        let range = range ?? 0..<geometry.inputLimit
+        return leaves.values.filter { overlaps($0.start, $0.size, range) && $0.attributes != attributes($0.start) }
+            .map { "leaf \(hexString($0.start))+\(hexString($0.size)) has stale attributes" }
+    }
+
     public func staleEntries(comparedWith translate: (VirtualAddress) -> PhysicalAddress?,
                              in range: Range<VirtualAddress>? = nil) -> [String] {
         var stale: [String] = []

@@ -32,7 +32,9 @@ public final class AnyPageTable {
             map: { box.table.map(iova: $0, to: $1, size: $2, attributes: $3) },
             mapAll: { box.table.mapAll(iova: $0, to: $1, size: $2, attributes: $3) },
             mapPages: { box.table.mapPages(iova: $0, to: $1, pageSize: $2, pageCount: $3, attributes: $4) },
+            mapList: { box.table.map(iova: $0, pages: $1, attributes: $2) },
             unmap: { box.table.unmap(iova: $0, size: $1) },
+            protect: { box.table.protect(iova: $0, size: $1, attributes: $2) },
             reserve: { box.table.reserve(iova: $0, size: $1) },
             release: { box.table.release(iova: $0, size: $1) },
             estimateMap: { iova, size, physicalAddress throws(PageTableError) in
@@ -78,8 +80,18 @@ public final class AnyPageTable {
         operations.mapPages(iova, physicalAddress, pageSize, pageCount, attributes)
     }
 
+    /// See ``PageTable/map(iova:pages:attributes:)``.
+    public func map(iova: VirtualAddress, pages: [PageExtent], attributes: MapAttributes) -> RangeOutcome {
+        operations.mapList(iova, pages, attributes)
+    }
+
     /// See ``PageTable/unmap(iova:size:)``.
     public func unmap(iova: VirtualAddress, size: UInt64) -> RangeOutcome { operations.unmap(iova, size) }
+
+    /// See ``PageTable/protect(iova:size:attributes:)``.
+    public func protect(iova: VirtualAddress, size: UInt64, attributes: MapAttributes) -> RangeOutcome {
+        operations.protect(iova, size, attributes)
+    }
 
     /// See ``PageTable/reserve(iova:size:)``.
     public func reserve(iova: VirtualAddress, size: UInt64) -> RangeOutcome { operations.reserve(iova, size) }
@@ -152,7 +164,9 @@ extension AnyPageTable {
         @usableFromInline let map: (VirtualAddress, PhysicalAddress, UInt64, MapAttributes) -> RangeOutcome
         @usableFromInline let mapAll: (VirtualAddress, PhysicalAddress, UInt64, MapAttributes) -> RangeOutcome
         @usableFromInline let mapPages: (VirtualAddress, PhysicalAddress, UInt64, Int, MapAttributes) -> RangeOutcome
+        @usableFromInline let mapList: (VirtualAddress, [PageExtent], MapAttributes) -> RangeOutcome
         @usableFromInline let unmap: (VirtualAddress, UInt64) -> RangeOutcome
+        @usableFromInline let protect: (VirtualAddress, UInt64, MapAttributes) -> RangeOutcome
         @usableFromInline let reserve: (VirtualAddress, UInt64) -> RangeOutcome
         @usableFromInline let release: (VirtualAddress, UInt64) -> RangeOutcome
         @usableFromInline let estimateMap: (VirtualAddress, UInt64, PhysicalAddress?) throws(PageTableError) -> TableEstimate
@@ -170,7 +184,9 @@ extension AnyPageTable {
         init(map: @escaping (VirtualAddress, PhysicalAddress, UInt64, MapAttributes) -> RangeOutcome,
              mapAll: @escaping (VirtualAddress, PhysicalAddress, UInt64, MapAttributes) -> RangeOutcome,
              mapPages: @escaping (VirtualAddress, PhysicalAddress, UInt64, Int, MapAttributes) -> RangeOutcome,
+             mapList: @escaping (VirtualAddress, [PageExtent], MapAttributes) -> RangeOutcome,
              unmap: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
+             protect: @escaping (VirtualAddress, UInt64, MapAttributes) -> RangeOutcome,
              reserve: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
              release: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
              estimateMap: @escaping (VirtualAddress, UInt64, PhysicalAddress?) throws(PageTableError) -> TableEstimate,
@@ -186,7 +202,9 @@ extension AnyPageTable {
             self.map = map
             self.mapAll = mapAll
             self.mapPages = mapPages
+            self.mapList = mapList
             self.unmap = unmap
+            self.protect = protect
             self.reserve = reserve
             self.release = release
             self.estimateMap = estimateMap

@@ -1,9 +1,9 @@
 import PageTable
 import PageTableTestSupport
 
-/// Model-based random operations: thousands of seeded maps, unmaps and repeats, every outcome
-/// and every translation compared with ``ReferenceModel``, every cached translation and walk
-/// compared with the table by ``TLBModel``.
+/// Model-based random operations: thousands of seeded maps, page-list maps, protects, unmaps
+/// and repeats, every outcome and every translation compared with ``ReferenceModel``, every cached
+/// translation and walk compared with the table by ``TLBModel``.
 enum RandomOperationCheck {
     static let operations = 3000
     /// The hardware's caches are flushed (as at a context switch) this often, after a full check.
@@ -21,7 +21,8 @@ enum RandomOperationCheck {
         // The run must exercise every outcome and every leaf size, or it proves little: past
         // the planned operations it goes on (to twice as many) until it has.
         let wanted: Set<String> = ["map ok", "map already-mapped", "map invalid-attributes", "repeat ok",
-                                   "repeat already-mapped", "unmap ok", "unmap not-mapped", "unmap partial-leaf"]
+                                   "repeat already-mapped", "map-list ok", "map-list already-mapped", "protect ok",
+                                   "protect not-mapped", "unmap ok", "unmap not-mapped", "unmap partial-leaf"]
         let leafSizes = Set(format.geometry.leafSizeShifts.map { UInt64(1) << UInt64($0) })
         var step = -1
         while true {
@@ -33,6 +34,20 @@ enum RandomOperationCheck {
             // Hardware walks speculatively: fill its caches around what is about to change.
             modelled.tlb.prefetch(previousProbes + generator.probes(around: operation, model: model, using: &random))
             switch operation {
+            case .map(let iova, let pa, let size, let attributes) where Int.random(in: 0..<4, using: &random) == 0:
+                // The same range as a page list: a map from pieces, some of them moved.
+                let pages = generator.pageList(pa: pa, size: size, using: &random)
+                log.at(step: step, "map-list \(hex(iova)) \(pages.map { "\(hex($0.physicalAddress)):\(hex($0.length))" }.joined(separator: " ")) \(attributes)")
+                let outcome = modelled.table.map(iova: iova, pages: pages, attributes: attributes)
+                seenOutcomes.insert("map-list " + (outcome.error?.kind.name ?? "ok"))
+                if (try? format.encode(attributes)) == nil {
+                    try log.expect(outcome.bytes == 0 && outcome.error?.kind == .invalidAttributes,
+                                   "refused attributes must map nothing with invalid-attributes; got \(outcome)")
+                    continue
+                }
+                let expected = model.mapList(iova, pages.map { ($0.physicalAddress, $0.length) }, attributes)
+                try log.expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error,
+                               "got \(outcome), the model says \(expected)")
             case .map(let iova, let pa, let size, let attributes):
                 let outcome = modelled.table.map(iova: iova, to: pa, size: size, attributes: attributes)
                 seenOutcomes.insert("map " + (outcome.error?.kind.name ?? "ok"))
@@ -50,6 +65,20 @@ enum RandomOperationCheck {
                 let valid = (try? format.encode(attributes)) != nil
                 let expected = valid ? model.repeatPage(iova, size, pa, pageSize: pageSize, attributes) : (0, .invalidAttributes)
                 seenOutcomes.insert("repeat " + (outcome.error?.kind.name ?? "ok"))
+                try log.expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error,
+                               "got \(outcome), the model says \(expected)")
+            case .unmap(let iova, let size) where Int.random(in: 0..<3, using: &random) == 0:
+                // The same range protected instead: new attributes, the same translations.
+                let attributes = generator.attributes(using: &random)
+                log.at(step: step, "protect \(hex(iova)) \(hex(size)) \(attributes)")
+                let outcome = modelled.table.protect(iova: iova, size: size, attributes: attributes)
+                seenOutcomes.insert("protect " + (outcome.error?.kind.name ?? "ok"))
+                if (try? format.encode(attributes)) == nil {
+                    try log.expect(outcome.bytes == 0 && outcome.error?.kind == .invalidAttributes,
+                                   "refused attributes must protect nothing with invalid-attributes; got \(outcome)")
+                    continue
+                }
+                let expected = model.protect(iova, size, attributes)
                 try log.expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error,
                                "got \(outcome), the model says \(expected)")
             case .unmap(let iova, let size):

@@ -55,6 +55,34 @@ struct OperationGenerator {
         return .map(iova: iova, pa: pa, size: size, attributes: randomAttributes(using: &random))
     }
 
+    /// `size` bytes from `pa` cut into a page list of one to four extents, some moved
+    /// elsewhere: kept pieces continue each other (large leaves may span the cut), moved ones
+    /// start a new physical run. Large lists cut and move only in whole units of their
+    /// alignment, so no piece forces millions of pages.
+    func pageList(pa: UInt64, size: UInt64, using random: inout SeededGenerator) -> [PageExtent] {
+        let small = size / geometry.pageSize <= pageBudget
+        let largest: UInt64 = 1 << UInt64(leafShifts.last!)
+        let unit = small ? geometry.pageSize : min(UInt64(1) << UInt64(size.trailingZeroBitCount), largest)
+        let units = size / unit
+        var cuts = Set((0..<Int.random(in: 0...3, using: &random)).map { _ in UInt64.random(in: 0..<units, using: &random) * unit })
+        cuts.insert(0)
+        let starts = cuts.sorted()
+        var pages: [PageExtent] = []
+        for (index, start) in starts.enumerated() {
+            let length = (index + 1 < starts.count ? starts[index + 1] : size) - start
+            var output = pa + start
+            if index > 0 && Bool.random(using: &random) {
+                // Moved: anywhere page-aligned if small, else keeping the low bits that decide leaves.
+                let limit = geometry.outputLimit - length
+                let moved = alignedAddress(below: limit, unit: small ? geometry.pageSize : largest, using: &random)
+                let candidate = small ? moved : moved | (output & (largest - 1))
+                if candidate <= limit { output = candidate }
+            }
+            pages.append(PageExtent(physicalAddress: output, length: length))
+        }
+        return pages
+    }
+
     /// A repeat of one page of a single-item leaf size, over up to 2048 pages from `near`.
     private func repeatPage(near iova: UInt64, model: ReferenceModel, using random: inout SeededGenerator) -> Operation {
         let shifts = (0..<geometry.levelCount).filter { geometry[$0].allowsLeaf }.map { geometry[$0].itemShift }
@@ -91,6 +119,9 @@ struct OperationGenerator {
         }
         return nil
     }
+
+    /// Random attributes, weighted as maps draw them.
+    func attributes(using random: inout SeededGenerator) -> MapAttributes { randomAttributes(using: &random) }
 
     private func randomAttributes(using random: inout SeededGenerator) -> MapAttributes {
         let accessChoices: [MapAttributes.Access] = [.read, [.read, .write], [.read, .execute], [.read, .write, .execute],

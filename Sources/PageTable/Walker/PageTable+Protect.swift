@@ -1,0 +1,44 @@
+extension PageTable {
+    /// Gives every leaf of `iova ..< iova + size` the attributes `attributes`, keeping every
+    /// translation (permission tightening or relaxing, as KVM's write-protect and relax).
+    ///
+    /// The range must be covered by whole leaves: like ``unmap(iova:size:)``, it stops with
+    /// `not-mapped` at the first hole and with `partial-leaf` at a leaf that starts before
+    /// `iova` or ends after the range (leaves are never split), and the outcome's
+    /// ``RangeOutcome/bytes`` is exactly the prefix whose leaves now carry `attributes`; nothing
+    /// past it changed. Validation errors (`misaligned`, `out-of-range`, `invalid-attributes`)
+    /// change nothing. Shared tables are copied before an edit (`out-of-memory` if that fails,
+    /// with the prefix before it protected). Leaves whose attributes changed, and the walks of
+    /// copied tables, are invalidated in one sync before this returns; leaves that already
+    /// had `attributes` are not touched.
+    @inlinable
+    public mutating func protect(iova: VirtualAddress, size: UInt64, attributes: MapAttributes) -> RangeOutcome {
+        let end: VirtualAddress
+        do throws(PageTableError) {
+            end = try checkInputRange(iova, size: size)
+            _ = try encode(attributes)
+        } catch {
+            return RangeOutcome(bytes: 0, error: error)
+        }
+        // First the covered prefix (read only), then the edit of exactly that prefix.
+        var address = iova
+        var stop: PageTableError? = nil
+        while address < end {
+            guard let leaf = findLeaf(address) else { stop = .notMapped(address); break }
+            let leafSize: UInt64 = 1 &<< UInt64(leaf.sizeShift)
+            let leafStart = address & ~(leafSize &- 1)
+            guard leafStart == address, end &- address >= leafSize else {
+                stop = .partialLeaf(address, leafStart: leafStart, leafSize: leafSize)
+                break
+            }
+            address &+= leafSize
+        }
+        guard address > iova else { return RangeOutcome(bytes: 0, error: stop) }
+        let edited = modify(iova: iova, size: address &- iova) { edit in
+            edit.attributes = attributes
+            return .proceed
+        }
+        if edited.error != nil { return edited }
+        return RangeOutcome(bytes: edited.bytes, error: stop)
+    }
+}
