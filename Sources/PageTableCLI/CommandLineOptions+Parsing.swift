@@ -8,12 +8,12 @@ extension CommandLineOptions {
     }
 
     /// Options that take no value.
-    private static let flags: Set<String> = ["stats", "dump", "non-coherent"]
+    private static let flags: Set<String> = ["stats", "dump", "dump=full", "non-coherent", "export-compact", "explain"]
     /// Options common to every format that take a value.
     private static let valued: Set<String> = ["format", "memory-base", "memory-size", "export", "dot"]
 
     /// Parses the arguments after `run`: options in any order (`--name VALUE`, `--stats`,
-    /// `--dump`, a format's flags such as `--svnapot` or `--no-contiguous`), and exactly one SCRIPT (`-` for standard input; after `--`, any argument
+    /// `--dump`, `--dump=full`, `-v`, a format's flags such as `--svnapot` or `--no-contiguous`), and exactly one SCRIPT (`-` for standard input; after `--`, any argument
     /// is SCRIPT).
     static func parse(_ arguments: some Collection<String>, catalog: FormatCatalog) throws(UsageError) -> Parsed {
         var values: [String: String] = [:]
@@ -28,6 +28,7 @@ extension CommandLineOptions {
             }
             if argument == "--" { optionsEnded = true; continue }
             if argument == "--help" || argument == "-h" { return .help }
+            if argument == "-v" { flags.insert("explain"); continue }
             let name = String(argument.dropFirst(2))
             guard argument.hasPrefix("--") else { throw UsageError("unknown option '\(QuotedToken.text(argument))'") }
             if Self.flags.contains(name) {
@@ -66,7 +67,13 @@ extension CommandLineOptions {
         options.exportDirectory = values.removeValue(forKey: "export")
         options.dotFile = values.removeValue(forKey: "dot")
         options.printsStatistics = flags.contains("stats")
-        options.dumpsTable = flags.contains("dump")
+        options.dumpsTable = flags.contains("dump") || flags.contains("dump=full")
+        options.dumpsEveryLeaf = flags.contains("dump=full")
+        options.explainsFailures = flags.contains("explain")
+        options.exportsCompact = flags.contains("export-compact")
+        guard !options.exportsCompact || options.exportDirectory != nil else {
+            throw UsageError("option '--export-compact' needs '--export DIR'")
+        }
         for name in values.keys.sorted() where format.option(named: name) == nil {
             throw UsageError("option '--\(name)' does not apply to format '\(format.name)'")
         }

@@ -19,6 +19,12 @@ struct CommandLineOptions {
     var printsStatistics = false
     /// Whether to print the table tree after that (`--dump`).
     var dumpsTable = false
+    /// Whether the tree has one line per leaf (`--dump=full`) rather than one per run of leaves.
+    var dumpsEveryLeaf = false
+    /// Whether `memory.bin` holds only the range holding the tables (`--export-compact`).
+    var exportsCompact = false
+    /// Whether every failed answer's reason goes to standard error (`--explain`, `-v`).
+    var explainsFailures = false
     /// Where to write the image, if anywhere (`--export`).
     var exportDirectory: String?
     /// Where to write the Graphviz digraph of the table tree, if anywhere (`--dot`).

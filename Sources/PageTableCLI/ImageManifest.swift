@@ -7,6 +7,8 @@ import PageTableKit
 ///   "format": "arm-lpae-64",
 ///   "memoryBase": "0x80000000",
 ///   "memorySize": 67108864,
+///   "imageBase": "0x80000000",
+///   "imageSize": 67108864,
 ///   "registers": { "MAIR": "0x...", "TCR": "0x...", "TTBR0": "0x80000000" },
 ///   "root": "0x80000000",
 ///   ...the format's parameters, for example "granule", "stage", "ias", "oas"
@@ -14,18 +16,23 @@ import PageTableKit
 /// ```
 ///
 /// Addresses and register values are `0x` hex strings (JSON numbers cannot hold every 64-bit
-/// value exactly); sizes are numbers.
+/// value exactly); sizes are numbers. `memory.bin` holds the `imageSize` bytes of physical
+/// memory from `imageBase`: the whole memory (`memoryBase`, `memorySize`) unless the export was
+/// compact (`--export-compact`), then the page-aligned range holding every table.
 struct ImageManifest {
     /// The manifest as JSON.
     let json: JSONValue
 
-    /// The manifest of `built`, whose tables live in `memory`.
-    init(_ built: BuiltTable, memory: PhysicalArena) {
+    /// The manifest of `built`, whose tables live in `memory`, for a `memory.bin` holding the
+    /// bytes at offsets `image` of `memory`.
+    init(_ built: BuiltTable, memory: PhysicalArena, image: Range<Int>) {
         let table = built.table
         var members = built.parameters
         members["format"] = .string(table.formatName)
         members["memoryBase"] = .string(memory.base.hexadecimal)
         members["memorySize"] = .integer(Int64(memory.size))
+        members["imageBase"] = .string((memory.base &+ UInt64(image.lowerBound)).hexadecimal)
+        members["imageSize"] = .integer(Int64(image.count))
         members["root"] = .string(table.root.hexadecimal)
         members["registers"] = .object(Dictionary(table.registers.map { ($0.name, .string($0.value.hexadecimal)) },
                                                   uniquingKeysWith: { _, last in last }))

@@ -42,7 +42,7 @@ public struct PageTableCommand: Sendable {
                 return Self.success
             case "formats":
                 if rest.contains("--help") || rest.contains("-h") {
-                    standardOutput.write(Usage.text(catalog: catalog))
+                    standardOutput.write(Usage.formatsText)
                 } else if let extra = rest.first {
                     throw UsageError("unexpected argument '\(extra)' ('formats' takes none)")
                 } else {
@@ -52,7 +52,7 @@ public struct PageTableCommand: Sendable {
             case "run":
                 switch try CommandLineOptions.parse(rest, catalog: catalog) {
                 case .help:
-                    standardOutput.write(Usage.text(catalog: catalog))
+                    standardOutput.write(Usage.runText(catalog: catalog))
                     return Self.success
                 case .run(let options):
                     return try TableSession.perform(options, standardInput: standardInput,
@@ -61,7 +61,7 @@ public struct PageTableCommand: Sendable {
             case "bench":
                 switch try BenchCommand.parse(rest) {
                 case .help:
-                    standardOutput.write(Usage.text(catalog: catalog))
+                    standardOutput.write(Usage.benchText)
                 case .run(let bench):
                     bench.perform(standardOutput: standardOutput)
                 }

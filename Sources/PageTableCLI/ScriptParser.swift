@@ -30,11 +30,17 @@ enum ScriptParser {
 
     /// The operations of the UTF-8 script `bytes`, in order, or every malformed line.
     static func parse(bytes: [UInt8]) throws(ScriptErrors) -> [ScriptOperation] {
-        var operations: [ScriptOperation] = []
+        try parseNumbered(bytes: bytes).map(\.operation)
+    }
+
+    /// The operations of the UTF-8 script `bytes` with their 1-based line numbers, in order,
+    /// or every malformed line.
+    static func parseNumbered(bytes: [UInt8]) throws(ScriptErrors) -> [(line: Int, operation: ScriptOperation)] {
+        var operations: [(line: Int, operation: ScriptOperation)] = []
         var errors: [ScriptError] = []
         for (index, line) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             do throws(ScriptProblem) {
-                if let operation = try parse(line: line) { operations.append(operation) }
+                if let operation = try parse(line: line) { operations.append((index + 1, operation)) }
             } catch {
                 errors.append(ScriptError(line: index + 1, problem: error.text))
             }

@@ -9,10 +9,23 @@ struct ScriptRunner {
     let table: AnyPageTable
     /// Fault injection into its allocations.
     let allocationFaults: AllocationFaults
+    /// The error behind the latest failed answer, for `--explain`.
+    let failures = FailureNote()
 
     /// Runs `operations` in order, writing each answer to `output`.
     func run(_ operations: [ScriptOperation], output: TextSink) {
         for operation in operations { output.write(answer(to: operation) + "\n") }
+    }
+
+    /// Runs numbered `operations` in order, writing each answer to `output` and, for every
+    /// failed answer, calling `explain` with the operation's line and the error.
+    func run(_ operations: [(line: Int, operation: ScriptOperation)], output: TextSink,
+             explain: (Int, PageTableError) -> Void) {
+        for (line, operation) in operations {
+            failures.error = nil
+            output.write(answer(to: operation) + "\n")
+            if let error = failures.error { explain(line, error) }
+        }
     }
 
     /// Performs one operation and returns its answer line (without a newline).
@@ -39,19 +52,21 @@ struct ScriptRunner {
             allocationFaults.stopFailing()
             return "ok"
         case .reserve(let iova, let size):
-            return "reserved \(table.reserve(iova: iova, size: size))"
+            return "reserved \(noted(table.reserve(iova: iova, size: size)))"
         case .release(let iova, let size):
-            return "released \(table.release(iova: iova, size: size))"
+            return "released \(noted(table.release(iova: iova, size: size)))"
         case .estimate(let iova, let size, let physicalAddress):
             do throws(PageTableError) {
                 return "tables \(try table.estimateMap(iova: iova, size: size, physicalAddress: physicalAddress).tables)"
             } catch {
+                failures.error = error
                 return "tables 0 error \(error.kind.name)"
             }
         case .estimateReserve(let iova, let size):
             do throws(PageTableError) {
                 return "tables \(try table.estimateReserve(iova: iova, size: size).tables)"
             } catch {
+                failures.error = error
                 return "tables 0 error \(error.kind.name)"
             }
         case .protect(let iova, let size, let protection):
@@ -60,7 +75,7 @@ struct ScriptRunner {
             }
             return "protected \(outcome)"
         case .unmap(let iova, let size):
-            return "unmapped \(table.unmap(iova: iova, size: size))"
+            return "unmapped \(noted(table.unmap(iova: iova, size: size)))"
         case .translate(let iova):
             return table.translate(iova)?.hexadecimal ?? "unmapped"
         }
@@ -70,9 +85,21 @@ struct ScriptRunner {
                      using operation: (UInt64, UInt64, UInt64, MapAttributes) -> RangeOutcome) -> RangeOutcome {
         do throws(PageTableError) {
             let attributes = try protection.attributes(for: iova)
-            return operation(iova, physicalAddress, size, attributes)
+            return noted(operation(iova, physicalAddress, size, attributes))
         } catch {
-            return RangeOutcome(bytes: 0, error: error)
+            return noted(RangeOutcome(bytes: 0, error: error))
         }
     }
+
+    /// `outcome`, its error (if any) noted for `--explain`.
+    func noted(_ outcome: RangeOutcome) -> RangeOutcome {
+        if let error = outcome.error { failures.error = error }
+        return outcome
+    }
+}
+
+/// The error behind the latest failed answer (a class, so the runner's answers can note it).
+final class FailureNote {
+    /// The error, or `nil` if the latest answer succeeded.
+    var error: PageTableError?
 }

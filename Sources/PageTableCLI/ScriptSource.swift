@@ -10,6 +10,15 @@ enum ScriptSource: Hashable, Sendable {
     /// The source an argument names.
     init(argument: String) { self = argument == "-" ? .standardInput : .file(argument) }
 
+    /// The name diagnostics give the script: the file's path as given (escaped and cut like
+    /// every token, see ``QuotedToken``), or `script` for standard input.
+    var diagnosticName: String {
+        switch self {
+        case .standardInput: "script"
+        case .file(let path): QuotedToken.text(path, limit: QuotedToken.pathLimit)
+        }
+    }
+
     /// The script's bytes (meant to be UTF-8; scripts are ASCII).
     func read(standardInput: () -> [UInt8]?) throws(UsageError) -> [UInt8] {
         switch self {

@@ -13,6 +13,8 @@ import PageTableKit
 /// leaves-L3 2          leaves per level (a contiguous group counts once)
 /// ```
 ///
+/// Per-level lines whose count is zero are left out (the first six lines always appear).
+///
 /// Leaves are counted as a naive, fully expanded table would hold them: a shared table's
 /// leaves count once per entry that reaches it (the walk costs O(tables), not O(leaves)).
 struct StatisticsReport {
@@ -31,8 +33,9 @@ struct StatisticsReport {
             "cache-cleans \(table.cacheCleanCount)",
             "shared-tables \(statistics.sharedTables)",
         ]
-        lines += levels.map { "tables-\(table.levelName($0)) \(statistics.tablesPerLevel[$0])" }
-        lines += levels.filter { table.geometry[$0].allowsLeaf }
+        lines += levels.filter { statistics.tablesPerLevel[$0] != 0 }
+            .map { "tables-\(table.levelName($0)) \(statistics.tablesPerLevel[$0])" }
+        lines += levels.filter { table.geometry[$0].allowsLeaf && statistics.leavesPerLevel[$0] != 0 }
             .map { "leaves-\(table.levelName($0)) \(statistics.leavesPerLevel[$0])" }
         self.lines = lines
     }

@@ -15,6 +15,18 @@ import PageTableKit
 /// and its size; a leaf line names the level holding it, its input range (inclusive), the
 /// physical address it maps to, its size and its attributes (``MapAttributes/description``).
 ///
+/// Leaves that continue each other (one after the other in the same table, the same size and
+/// attributes, each mapping the output right after the previous one's) are merged into one line
+/// ending their size in `xN` (N leaves), so `map 0x1000 0x40000000 1G rw` dumps one line per
+/// table rather than one per page:
+///
+/// ```
+///       L3 table 0x80003000 va 0x0-0x1fffff 4096 bytes
+///         L3 leaf va 0x1000-0x1fffff pa 0x40000000 size 4K x511 rw
+/// ```
+///
+/// ``everyLeaf`` (`--dump=full`) keeps one line per leaf.
+///
 /// A shared table (one that several entries point at, as `repeat` builds) is shown in full
 /// once, where it is first met, with `, shared by N entries` after its size. Every later entry
 /// pointing at it gets one line without its contents; consecutive such entries for the same
@@ -30,15 +42,20 @@ import PageTableKit
 struct TableDumper {
     /// The table dumped.
     let table: AnyPageTable
+    /// Whether every leaf gets its own line (`--dump=full`) rather than one per run of leaves.
+    var everyLeaf = false
 
     /// The dump's lines, without newlines.
     var lines: [String] {
         var lines: [String] = []
         var run: Run?
+        var leaves: LeafRun?
         let geometry = table.geometry
         func flush() {
             if let finished = run { lines.append(finished.line) }
+            if let finished = leaves { lines.append(finished.line(levelName: table.levelName(finished.first.level))) }
             run = nil
+            leaves = nil
         }
         table.visit(expandingShared: false) { node in
             switch node {
@@ -64,12 +81,12 @@ struct TableDumper {
                 lines.append(indent(depth) + name + " va \(info.virtualAddress.hexadecimal)-\(last.hexadecimal) "
                     + "\(info.bytes) bytes" + sharing)
             case .leaf(let leaf):
+                if !everyLeaf, leaves?.continues(with: leaf) == true {
+                    leaves?.count += 1
+                    return
+                }
                 flush()
-                let depth = geometry.topLevel - leaf.level + 1
-                let last = leaf.virtualAddress &+ (leaf.size &- 1)
-                lines.append(indent(depth) + "\(table.levelName(leaf.level)) leaf "
-                    + "va \(leaf.virtualAddress.hexadecimal)-\(last.hexadecimal) pa \(leaf.physicalAddress.hexadecimal) "
-                    + "size \(ByteCount(leaf.size)) \(leaf.attributes)")
+                leaves = LeafRun(indent: indent(geometry.topLevel - leaf.level + 1), first: leaf)
             }
         }
         flush()
@@ -89,6 +106,31 @@ struct TableDumper {
         var line: String {
             prefix + " va \(first.hexadecimal)-\(last.hexadecimal) (shared by \(references) entries, shown above)"
                 + (count > 1 ? " x\(count)" : "")
+        }
+    }
+
+    /// Leaves that continue each other: the first one and how many.
+    private struct LeafRun {
+        let indent: String
+        let first: Mapping
+        var count = 1
+
+        /// Whether `next` is the leaf right after the run's last one in input and output, with
+        /// the same size, level and attributes.
+        func continues(with next: Mapping) -> Bool {
+            let span = first.size.multipliedReportingOverflow(by: UInt64(count))
+            guard !span.overflow, next.size == first.size, next.level == first.level,
+                  next.attributes == first.attributes else { return false }
+            let (iova, iovaOverflow) = first.virtualAddress.addingReportingOverflow(span.partialValue)
+            let (pa, paOverflow) = first.physicalAddress.addingReportingOverflow(span.partialValue)
+            return !iovaOverflow && !paOverflow && iova == next.virtualAddress && pa == next.physicalAddress
+        }
+
+        func line(levelName: String) -> String {
+            let last = first.virtualAddress &+ (first.size &* UInt64(count) &- 1)
+            return indent + "\(levelName) leaf va \(first.virtualAddress.hexadecimal)-\(last.hexadecimal) "
+                + "pa \(first.physicalAddress.hexadecimal) size \(ByteCount(first.size))"
+                + (count > 1 ? " x\(count)" : "") + " \(first.attributes)"
         }
     }
 

@@ -11,11 +11,15 @@ enum TableSession {
     static func perform(_ options: CommandLineOptions, standardInput: () -> [UInt8]?, standardOutput: TextSink,
                         standardError: TextSink) throws(UsageError) -> Int32 {
         let script = try options.script.read(standardInput: standardInput)
-        let operations: [ScriptOperation]
+        let operations: [(line: Int, operation: ScriptOperation)]
+        let scriptName = options.script.diagnosticName
         do throws(ScriptErrors) {
-            operations = try ScriptParser.parse(bytes: script)
+            operations = try ScriptParser.parseNumbered(bytes: script)
         } catch {
-            for diagnostic in error.errors { standardError.write("\(diagnostic)\n") }
+            for var diagnostic in error.errors {
+                diagnostic.script = scriptName
+                standardError.write("\(diagnostic)\n")
+            }
             return PageTableCommand.usageFailure
         }
         // Non-coherent memory: the walker reports every range it cleans (counted as `cache-cleans`).
@@ -28,16 +32,20 @@ enum TableSession {
         }
         let built = try options.format.build(options.formatSettings, memory, BuddyAllocator(arena: memory))
 
-        ScriptRunner(table: built.table, allocationFaults: built.allocationFaults).run(operations, output: standardOutput)
+        let runner = ScriptRunner(table: built.table, allocationFaults: built.allocationFaults)
+        runner.run(operations, output: standardOutput) { line, error in
+            // Reasons go to standard error only, so standard output stays the exact answers.
+            if options.explainsFailures { standardError.write("\(scriptName):\(line): \(error)\n") }
+        }
         if options.printsStatistics {
             for line in StatisticsReport(built.table).lines { standardOutput.write(line + "\n") }
         }
         if options.dumpsTable {
-            for line in TableDumper(table: built.table).lines { standardOutput.write(line + "\n") }
+            for line in TableDumper(table: built.table, everyLeaf: options.dumpsEveryLeaf).lines { standardOutput.write(line + "\n") }
         }
         if let directory = options.exportDirectory {
             do throws(ExportError) {
-                try ImageExporter(directory: directory).export(built, memory: memory)
+                try ImageExporter(directory: directory, compact: options.exportsCompact).export(built, memory: memory)
             } catch {
                 standardError.write("pagetable: \(error.message)\n")
                 return PageTableCommand.exportFailure

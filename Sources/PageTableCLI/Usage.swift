@@ -1,39 +1,92 @@
-/// The usage text `pagetable --help` prints (and a bare `pagetable` prints on standard error).
+/// The usage texts: `pagetable --help` prints the whole of it (and a bare `pagetable` prints it
+/// on standard error); `pagetable COMMAND --help` prints only that command's part.
 enum Usage {
     /// The full usage text for the formats of `catalog`, ending in a newline.
     static func text(catalog: FormatCatalog) -> String {
-        var text = """
-            usage: pagetable run --format NAME [FORMAT OPTIONS] [--memory-base ADDR] [--memory-size BYTES]
-                                 [--non-coherent] [--stats] [--dump] [--export DIR] [--dot FILE] SCRIPT
-                   pagetable formats
-                   pagetable bench [--json] [--case NAME]... [--repetitions N] [--scaling]
-                                   [--clock monotonic|thread-cpu]
-                   pagetable --help
+        synopsis + "\n" + commands + "\n" + runOptions + "\n" + formatOptions(catalog) + script + exitStatus
+    }
 
-            Commands:
-              run       build an empty table offline, run SCRIPT (a file, or - for stdin) against it
-              formats   list the formats and their options
-              bench     time the standard cases (map-4k, unmap-4k, translate, map-2m, map-one-4k, ...);
-                        --json prints one JSON object per case; --scaling times map-4k/unmap-4k
-                        from 4 KiB to 4 GiB; --clock thread-cpu times with the thread's CPU clock
+    /// `pagetable run --help`: the run synopsis, its options, the formats' options, the script
+    /// language and the exit statuses.
+    static func runText(catalog: FormatCatalog) -> String {
+        runSynopsis + "\n" + runOptions + "\n" + formatOptions(catalog) + script + exitStatus
+    }
 
-            Run options (any order, before SCRIPT):
-              --format NAME         table format (required; see 'pagetable formats')
-              --memory-base ADDR    physical base of the simulated memory, 4K-aligned (default 0x80000000)
-              --memory-size BYTES   size of the simulated memory (default 64M)
-              --non-coherent        the walker does not snoop CPU caches: table writes are cleaned
-              --stats               after the answers, print statistics lines 'NAME VALUE'
-              --dump                then print the table tree
-              --export DIR          after the run, write DIR/memory.bin and DIR/manifest.json
-              --dot FILE            then write FILE: a Graphviz digraph of the tables (shared ones once)
+    /// `pagetable formats --help`.
+    static let formatsText = """
+        usage: pagetable formats
 
+        Lists every format 'pagetable run --format NAME' builds, with its options and their defaults.
 
-            """
+        """
+
+    /// `pagetable bench --help`.
+    static let benchText = """
+        usage: pagetable bench [--json] [--case NAME]... [--repetitions N] [--scaling]
+                               [--clock monotonic|thread-cpu]
+
+        Times the standard cases (map-4k, unmap-4k, translate, map-2m, map-one-4k, ...); --json
+        prints one JSON object per case; --scaling times map-4k/unmap-4k from 4 KiB to 4 GiB;
+        --clock thread-cpu times with the thread's CPU clock.
+
+        """
+
+    private static let runSynopsis = """
+        usage: pagetable run --format NAME [FORMAT OPTIONS] [--memory-base ADDR] [--memory-size BYTES]
+                             [--non-coherent] [--stats] [--dump[=full]] [--export DIR [--export-compact]]
+                             [--dot FILE] [--explain|-v] SCRIPT
+
+        """
+
+    private static let synopsis = runSynopsis + """
+               pagetable formats
+               pagetable bench [--json] [--case NAME]... [--repetitions N] [--scaling]
+                               [--clock monotonic|thread-cpu]
+               pagetable COMMAND --help
+               pagetable --help
+
+        """
+
+    private static let commands = """
+        Commands:
+          run       build an empty table offline, run SCRIPT (a file, or - for stdin) against it
+          formats   list the formats and their options
+          bench     time the standard cases (map-4k, unmap-4k, translate, map-2m, map-one-4k, ...);
+                    --json prints one JSON object per case; --scaling times map-4k/unmap-4k
+                    from 4 KiB to 4 GiB; --clock thread-cpu times with the thread's CPU clock
+
+        """
+
+    private static let runOptions = """
+        Run options (any order, before SCRIPT):
+          --format NAME         table format (required; see 'pagetable formats')
+          --memory-base ADDR    physical base of the simulated memory, 4K-aligned (default 0x80000000)
+          --memory-size BYTES   size of the simulated memory (default 64M)
+          --non-coherent        the walker does not snoop CPU caches: table writes are cleaned
+          --stats               after the answers, print statistics lines 'NAME VALUE' (per-level
+                                counts only where not zero)
+          --dump                then print the table tree, runs of leaves that continue each
+                                other on one line ('... size 4K x512 rw')
+          --dump=full           the same with one line per leaf
+          --export DIR          after the run, write DIR/memory.bin and DIR/manifest.json
+          --export-compact      with --export: memory.bin holds only the range holding the tables
+                                (the manifest's imageBase and imageSize say which)
+          --dot FILE            then write FILE: a Graphviz digraph of the tables (shared ones once)
+          --explain, -v         for every failed answer, print 'SCRIPT:LINE: NAME: REASON' on stderr
+                                (standard output is unchanged)
+
+        """
+
+    private static func formatOptions(_ catalog: FormatCatalog) -> String {
+        var text = ""
         for entry in catalog.entries {
             text += "Options of --format \(entry.name):\n"
             text += FormatListing.optionLines(entry).joined(separator: "\n") + "\n\n"
         }
-        text += """
+        return text
+    }
+
+    private static let script = """
             Script: one operation per line; '#' starts a comment; numbers are decimal or 0x hex,
             with an optional K/M/G/T suffix (binary); PROT is letters from r w x c d p
             (read, write, execute, cacheable, device, privileged).
@@ -53,11 +106,12 @@ enum Usage {
               estimate-reserve IOVA SIZE
                                         'tables <n>': what 'reserve IOVA SIZE' would allocate
 
+            """
+
+    private static let exitStatus = """
             Exit status: 0 after a run (table-level errors are answers), 1 if the export or the
             --dot file cannot be written, 2 for a usage error or a malformed script (nothing is run
             then).
 
             """
-        return text
-    }
 }

@@ -25,7 +25,7 @@ import Testing
         #expect(result.error.hasPrefix("usage: pagetable run --format NAME"))
     }
 
-    @Test(arguments: [["--help"], ["-h"], ["help"], ["run", "--help"], ["run", "-h"], ["formats", "--help"],
+    @Test(arguments: [["--help"], ["-h"], ["help"], ["run", "--help"], ["run", "-h"],
                       ["run", "--format", "arm-lpae-64", "--stats", "script.pt", "--help"]])
     func helpPrintsUsageOnStandardOutput(arguments: [String]) {
         let result = pagetable(arguments)

@@ -16,7 +16,7 @@ import Testing
     /// `--no-contiguous`: the same map is sixteen single pages, each unmappable on its own.
     @Test func noContiguousMapsSinglePages() {
         let result = runScript("map 0x40010000 0x12340000 64K rw\nunmap 0x40011000 4K",
-                               ["--ias", "39", "--no-contiguous", "--dump", "--stats"])
+                               ["--ias", "39", "--no-contiguous", "--dump=full", "--stats"])
         #expect(result.status == 0)
         #expect(Array(result.lines.prefix(2)) == ["mapped 65536", "unmapped 4096"])
         #expect(result.lines.contains("leaves-L3 15"))

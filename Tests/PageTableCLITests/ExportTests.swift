@@ -76,7 +76,7 @@ import Testing
         let keys = text.split(separator: "\n").filter { $0.hasPrefix("  \"") }
             .map { $0.dropFirst(3).prefix { $0 != "\"" } }
         #expect(keys == keys.sorted())
-        #expect(keys.count == 9)
+        #expect(keys.count == 11)
         #expect(text.hasPrefix("{\n  \"format\": \"arm-lpae-64\",\n"))
         #expect(text.hasSuffix("}\n"))
     }

@@ -46,7 +46,7 @@ import Testing
         #expect(Self.statistic("shared-tables", lines) == 3)
         #expect(Array(lines.dropFirst(10)) == [
             "cache-cleans 0", "shared-tables 3", "tables-L0 1", "tables-L1 1", "tables-L2 1", "tables-L3 1",
-            "leaves-L1 0", "leaves-L2 0", "leaves-L3 268435456",
+            "leaves-L3 268435456",
         ])
     }
 

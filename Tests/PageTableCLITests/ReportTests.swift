@@ -39,8 +39,7 @@ import Testing
             "  L1 table 0x80001000 va 0x0-0x7fffffffff 4096 bytes",
             "    L2 table 0x80002000 va 0x0-0x3fffffff 4096 bytes",
             "      L3 table 0x80003000 va 0x0-0x1fffff 4096 bytes",
-            "        L3 leaf va 0x0-0xfff pa 0x40000000 size 4K rw",
-            "        L3 leaf va 0x1000-0x1fff pa 0x40001000 size 4K rw",
+            "        L3 leaf va 0x0-0x1fff pa 0x40000000 size 4K x2 rw",
             "      L2 leaf va 0x200000-0x3fffff pa 0x40200000 size 2M rwc",
             "    L1 leaf va 0x40000000-0x7fffffff pa 0xc0000000 size 1G rwd",
         ])
