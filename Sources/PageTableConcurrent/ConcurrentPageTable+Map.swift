@@ -60,6 +60,30 @@ extension ConcurrentPageTable {
                 guard level > 0 else {
                     return PageTableError(.alreadyMapped, at: cursor.address, "a mapping already exists at \(hex(cursor.address))")
                 }
+                if shape.allowsLeaf && (cursor.address | cursor.output) & (itemSize &- 1) == 0
+                    && cursor.end &- cursor.address >= itemSize {
+                    // A leaf of this level is chosen before looking below (docs/semantics.md): a
+                    // table holding leaves is a conflict. An empty one (left by unmaps that did
+                    // not cover it) is replaced by the leaf, as if it had been freed: the range
+                    // covers the item, so no other call is in the table; a translate may be, so
+                    // it is freed after this call's invalidation and a grace period.
+                    guard holdsNoLeaves(child, level: level &- 1) else {
+                        return PageTableError(.alreadyMapped, at: cursor.address, "a mapping already exists at \(hex(cursor.address))")
+                    }
+                    var expected = descriptor
+                    let leaf = format.leafDescriptor(template: format.leafTemplate(attributes, level: level, contiguous: false),
+                                                     outputAddress: cursor.output, level: level)
+                    if items.compareExchange(index, expected: &expected, desired: leaf) {
+                        madeVisible(table, index: index)
+                        gather.addWalks(cursor.address, cursor.address &+ itemSize, level: level)
+                        collectTables(child, level: level &- 1, into: &gather.unlinked)
+                        cursor.address &+= itemSize
+                        cursor.output &+= itemSize
+                        index &+= 1
+                        continue
+                    }
+                    continue  // Another call broke the disjoint-range contract: look again.
+                }
                 if let error = mapItems(in: child, level: level &- 1, cursor: &cursor, attributes: attributes, gather: &gather) {
                     return error
                 }
@@ -122,6 +146,34 @@ extension ConcurrentPageTable {
             return true
         }
         return items.compareExchange(index, expected: &expected, desired: desired)
+    }
+
+    /// Whether no leaf exists anywhere below the table at `address` (of `level`).
+    @usableFromInline
+    func holdsNoLeaves(_ address: PhysicalAddress, level: Int) -> Bool {
+        let table = items(address)
+        for index in 0..<shapes[level].itemCount {
+            switch format.decode(table.load(index), level: level) {
+            case .empty: continue
+            case .leaf: return false
+            case .table(let child): if level == 0 || !holdsNoLeaves(child, level: level - 1) { return false }
+            }
+        }
+        return true
+    }
+
+    /// Appends the table at `address` (of `level`) and every table below it to `tables`.
+    @usableFromInline
+    func collectTables(_ address: PhysicalAddress, level: Int, into tables: inout [(address: PhysicalAddress, bytes: Int)]) {
+        if level > 0 {
+            let table = items(address)
+            for index in 0..<shapes[level].itemCount {
+                if case .table(let child) = format.decode(table.load(index), level: level) {
+                    collectTables(child, level: level - 1, into: &tables)
+                }
+            }
+        }
+        tables.append((address, shapes[level].tableBytes))
     }
 
     @inlinable @inline(__always)
