@@ -1,5 +1,4 @@
 import CPageTableAtomics
-import Synchronization
 
 /// The grace periods that let an unmap free a table only once no lock-free reader can still
 /// hold a pointer to it (a small epoch scheme, in the manner of sleepable RCU).
@@ -13,7 +12,7 @@ import Synchronization
 /// the epoch and counters are sequentially consistent.
 ///
 /// Readers never wait for anything and never take a lock: only a reader racing with the epoch
-/// move retries, once per move. Synchronizers are serialised by a mutex and wait (yielding).
+/// move retries, once per move. Synchronizers are serialised by a lock and wait (yielding).
 @usableFromInline
 final class GracePeriods: @unchecked Sendable {
     /// Reader counter stripes; threads map onto them round-robin.
@@ -23,7 +22,8 @@ final class GracePeriods: @unchecked Sendable {
 
     /// Word 0: the epoch; then, a line each, the counters of stripe s, parity p at 1 + 2s + p.
     @usableFromInline let words: UnsafeMutableRawPointer
-    private let synchronizing = Mutex(0)
+    private let lock = HostLock()
+    private var completedCount = 0
 
     @usableFromInline init() {
         let bytes = (1 + 2 * Self.stripes) * Self.lineBytes
@@ -57,15 +57,15 @@ final class GracePeriods: @unchecked Sendable {
     /// unlinking tables and before freeing them; never from inside a read-side section.
     @usableFromInline
     func synchronize() {
-        synchronizing.withLock { count in
+        lock.withLock {
             let parity = Int(pt_fetch_add_seq(words, 1) & 1)
             for stripe in 0..<Self.stripes {
                 while pt_load_seq(counter(stripe * 2 + parity)) != 0 { pt_yield() }
             }
-            count += 1
+            completedCount += 1
         }
     }
 
     /// Grace periods completed so far.
-    var completed: Int { synchronizing.withLock { $0 } }
+    var completed: Int { lock.withLock { completedCount } }
 }

@@ -1,8 +1,7 @@
 import PageTable
-import Synchronization
 
 /// Makes any allocator safe to call from many threads at once: every call runs under one
-/// mutex. Use it to share a ``BuddyAllocator``, ``SlabAllocator``, ``TablePool`` or
+/// mutex (a pthread mutex, which ThreadSanitizer understands). Use it to share a ``BuddyAllocator``, ``SlabAllocator``, ``TablePool`` or
 /// ``FaultInjectingAllocator`` (none of which is thread-safe on its own) with a
 /// ``ConcurrentPageTable``.
 ///
@@ -10,7 +9,7 @@ import Synchronization
 /// lock costs little; an allocator that is thread-safe by itself needs no wrapper.
 public final class LockedAllocator<Base: TableAllocator>: TableAllocator, @unchecked Sendable {
     private let base: Base
-    private let lock = Mutex(())
+    private let lock = HostLock()
 
     /// Wraps `base`, which must not be used directly any more except through ``withBase(_:)``.
     public init(_ base: Base) { self.base = base }
@@ -18,16 +17,16 @@ public final class LockedAllocator<Base: TableAllocator>: TableAllocator, @unche
     /// Runs `body` with the wrapped allocator, under the lock (to read its statistics or arm
     /// its fault injection while other threads allocate).
     public func withBase<Result: Sendable>(_ body: (Base) -> Result) -> Result {
-        lock.withLock { _ in body(base) }
+        lock.withLock { body(base) }
     }
 
     public func allocate(bytes: Int, alignment: Int, limit: PhysicalAddress) -> PhysicalAddress? {
-        lock.withLock { _ in base.allocate(bytes: bytes, alignment: alignment, limit: limit) }
+        lock.withLock { base.allocate(bytes: bytes, alignment: alignment, limit: limit) }
     }
 
-    public func free(_ address: PhysicalAddress, bytes: Int) { lock.withLock { _ in base.free(address, bytes: bytes) } }
+    public func free(_ address: PhysicalAddress, bytes: Int) { lock.withLock { base.free(address, bytes: bytes) } }
 
     public func allocate(count: Int, bytes: Int, alignment: Int, limit: PhysicalAddress) -> [PhysicalAddress]? {
-        lock.withLock { _ in base.allocate(count: count, bytes: bytes, alignment: alignment, limit: limit) }
+        lock.withLock { base.allocate(count: count, bytes: bytes, alignment: alignment, limit: limit) }
     }
 }

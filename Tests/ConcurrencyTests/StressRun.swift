@@ -1,6 +1,7 @@
 import PageTable
 @testable import PageTableConcurrent
 import PageTableTestSupport
+import Foundation
 import Synchronization
 
 /// One mapping a thread made, as its reference model records it.
@@ -72,8 +73,8 @@ func stress<Format: PageTableFormat>(_ format: Format, seed: UInt64, rounds: Int
     // Threads hold it unowned: `table = nil` below must run the teardown.
     unowned let shared = table!
     let barrier = Barrier(parties: StressLayout.threads)
-    let failures = Mutex<[String]>([])
-    let models = Mutex<[[ModelEntry]]>(Array(repeating: [], count: StressLayout.threads))
+    // Locked with NSLock (pthread): ThreadSanitizer cannot see `Synchronization.Mutex` on Linux.
+    let collected = Collected(threads: StressLayout.threads)
     let operations = Atomic<Int>(0)
     let page = layout.pageSize
 
@@ -164,18 +165,17 @@ func stress<Format: PageTableFormat>(_ format: Format, seed: UInt64, rounds: Int
                 }
             }
         }
-        failures.withLock { $0 += local }
-        models.withLock { $0[thread] = model }
+        collected.add(failures: local, model: model, thread: thread)
     }
 
     var result = StressResult()
-    result.failures = failures.withLock { $0 }
+    result.failures = collected.failures
     result.operations = operations.load(ordering: .relaxed)
     result.injectedFailures = allocator.injectedFailures
     result.gracePeriods = shared.gracePeriodCount
     // The tree against the union of the models: every leaf in exactly one model's entry, at its
     // output address, and every model byte mapped.
-    let entries = models.withLock { $0.flatMap { $0 } }.sorted { $0.iova < $1.iova }
+    let entries = collected.models.flatMap { $0 }.sorted { $0.iova < $1.iova }
     var modelBytes: UInt64 = 0
     for entry in entries {
         modelBytes += entry.size
@@ -208,3 +208,22 @@ func stress<Format: PageTableFormat>(_ format: Format, seed: UInt64, rounds: Int
 func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
 
 let readWrite = MapAttributes(access: [.read, .write])
+
+/// What the threads hand back, under a lock.
+final class Collected: @unchecked Sendable {
+    private let lock = NSLock()
+    private var failureList: [String] = []
+    private var modelList: [[ModelEntry]]
+
+    init(threads: Int) { modelList = Array(repeating: [], count: threads) }
+
+    func add(failures: [String], model: [ModelEntry], thread: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        failureList += failures
+        modelList[thread] = model
+    }
+
+    var failures: [String] { lock.lock(); defer { lock.unlock() }; return failureList }
+    var models: [[ModelEntry]] { lock.lock(); defer { lock.unlock() }; return modelList }
+}
