@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "RISCV", targets: ["RISCV"]),
         .library(name: "X86", targets: ["X86"]),
         .library(name: "PageTableKit", targets: ["PageTableKit"]),
+        // Concurrent tables: many threads on disjoint ranges, lock-free translate (hosted only).
+        .library(name: "PageTableConcurrent", targets: ["PageTableConcurrent"]),
         .executable(name: "pagetable", targets: ["pagetable"]),
         // The reference model, TLB/walk-cache model and tiny format, for testing your own formats.
         .library(name: "PageTableTestSupport", targets: ["PageTableTestSupport"]),
@@ -34,8 +36,13 @@ let package = Package(
         .target(name: "X86", dependencies: ["PageTable"], path: "Formats/X86"),
         // Umbrella import: the core plus every built-in format.
         .target(name: "PageTableKit", dependencies: ["PageTable", "ARMLPAE", "ARMv7Short", "GPULPAE", "RISCV", "X86"]),
+        // C11 atomics over raw table memory (Synchronization's `Atomic` cannot view it).
+        .target(name: "CPageTableAtomics"),
+        // The concurrent table. Its own module: it needs Synchronization and C atomics, which
+        // Embedded Swift builds of the core do not have.
+        .target(name: "PageTableConcurrent", dependencies: ["PageTable", "CPageTableAtomics"]),
         // The command-line tool: a testable library and a thin executable.
-        .target(name: "PageTableCLI", dependencies: ["PageTableKit"]),
+        .target(name: "PageTableCLI", dependencies: ["PageTableKit", "PageTableConcurrent"]),
         .executableTarget(name: "pagetable", dependencies: ["PageTableCLI"]),
         // The fuzz target: with -DFUZZING and -sanitize=fuzzer (.ci/fuzz.sh) a libFuzzer
         // binary; built normally, it replays inputs through the same checks.
@@ -49,6 +56,9 @@ let package = Package(
         .testTarget(name: "RISCVTests", dependencies: ["RISCV", "PageTableTestSupport", "PageTableConformance"]),
         .testTarget(name: "X86Tests", dependencies: ["X86", "PageTableTestSupport", "PageTableConformance"]),
         .testTarget(name: "PageTableCLITests", dependencies: ["PageTableCLI"]),
+        // Many threads on one concurrent table, every format that allows it (also under TSan).
+        .testTarget(name: "ConcurrencyTests",
+                    dependencies: ["PageTableConcurrent", "PageTableKit", "PageTableTestSupport"]),
         // The cross-format matrix: every check against one reference model, for any format.
         .target(name: "PageTableConformance", dependencies: ["PageTable", "PageTableTestSupport"]),
         // The built-in formats through the kit, exactly as an outside package runs it.

@@ -146,6 +146,7 @@ enum BenchCatalog {
                                  blockBytes: 1 << 20, blockName: "1m")
       + TableOperationCase.cases(for: .gpuLPAE, prefix: "gpu-", teardownName: "teardown-1g", blockBytes: 2 << 20,
                                  blockName: "2m")
+      + ConcurrentMapUnmapCase.cases
 
     /// Mapping sizes of the scaling run: 4 KiB to 4 GiB in powers of four.
     static let scalingSizes: [UInt64] = (0...10).map { UInt64(4096) << (2 * UInt64($0)) }

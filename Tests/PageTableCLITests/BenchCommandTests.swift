@@ -11,6 +11,9 @@ import Testing
             ["map-one-4k", "unmap-one-4k", "map-unmap-one-4k", prefix == "v7s-" ? "teardown-16m" : "teardown-1g",
              "map-4k-fresh", "map-64k-fresh", prefix == "v7s-" ? "map-1m-fresh" : "map-2m-fresh"].map { prefix + $0 }
         }
+        + concurrentNames
+    /// The concurrent cases, last.
+    static let concurrentNames: [String] = ["concurrent-4k-1t", "concurrent-4k-2t", "concurrent-4k-all"]
 
     /// Runs the bench command in-process at the tiny scale and parses its JSON lines.
     private func tinyJSONRun(_ command: BenchCommand = BenchCommand(json: true, repetitions: 1))
@@ -31,7 +34,7 @@ import Testing
         #expect(records.map { $0["format"] as? String }
                 == ["arm-lpae-64", "arm-lpae-64", "arm-lpae-64", "arm-lpae-64", "arm-v7s", "gpu-lpae"]
                 + Array(repeating: "arm-lpae-64", count: 7) + Array(repeating: "arm-v7s", count: 7)
-                + Array(repeating: "gpu-lpae", count: 7))
+                + Array(repeating: "gpu-lpae", count: 7) + Array(repeating: "arm-lpae-64", count: Self.concurrentNames.count))
         for record in records {
             for key in ["case", "format", "bytes", "ops", "nsPerOp", "minNsPerOp", "repetitions", "tables", "tableBytes"] {
                 #expect(record[key] != nil, "\(record["case"] ?? "?") lacks \(key)")

@@ -9,6 +9,10 @@
 /// these methods once, at the end of the operation, before it frees any table that was
 /// unlinked. Ranges are input-address ranges; `levels` are the walker's level numbers
 /// (0 = leaf-most) touched in that range, so drivers can target invalidations by level.
+///
+/// A ``PageTable`` calls its invalidator from one thread at a time. A `ConcurrentPageTable`
+/// (module `PageTableConcurrent`) batches per call, so calls on different threads sync at once:
+/// its invalidator must accept concurrent calls (`docs/concurrency.md`).
 public protocol TLBInvalidator {
     /// Leaves in `range` were removed or changed: drop cached translations for it.
     func invalidateLeaves(in range: Range<VirtualAddress>, levels: LevelSet)

@@ -18,7 +18,9 @@
 /// Locking: the table does no locking. Callers must not run overlapping `map`, `unmap` and
 /// `translate` calls concurrently (hold a range lock over each call's input range); since
 /// mutating operations need exclusive access to the value, Swift enforces this for a table
-/// owned by one task.
+/// owned by one task. For maps and unmaps from many threads at once, on disjoint ranges, with a
+/// lock-free translate, use `ConcurrentPageTable` (module `PageTableConcurrent`,
+/// `docs/concurrency.md`).
 public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator: TableAllocator,
                         Invalidator: TLBInvalidator>: ~Copyable {
     /// The format description.

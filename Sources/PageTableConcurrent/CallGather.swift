@@ -1,0 +1,74 @@
+import PageTable
+import Synchronization
+
+/// What one concurrent call must tell the hardware, and the tables it unlinked: kept per call,
+/// on the caller's stack, so calls on other threads batch their own changes.
+@usableFromInline
+struct CallGather {
+    @usableFromInline var leafStart: VirtualAddress = .max
+    @usableFromInline var leafEnd: VirtualAddress = 0
+    @usableFromInline var leafLevels = LevelSet()
+    @usableFromInline var walkStart: VirtualAddress = .max
+    @usableFromInline var walkEnd: VirtualAddress = 0
+    @usableFromInline var walkLevels = LevelSet()
+    /// Tables unlinked by this call: freed after its invalidation and a grace period.
+    @usableFromInline var unlinked: [(address: PhysicalAddress, bytes: Int)] = []
+
+    @inlinable init() {}
+
+    @inlinable
+    mutating func addLeaves(_ start: VirtualAddress, _ end: VirtualAddress, level: Int) {
+        leafStart = min(leafStart, start)
+        leafEnd = max(leafEnd, end)
+        leafLevels.insert(LevelSet(level: level))
+    }
+
+    @inlinable
+    mutating func addWalks(_ start: VirtualAddress, _ end: VirtualAddress, level: Int) {
+        walkStart = min(walkStart, start)
+        walkEnd = max(walkEnd, end)
+        walkLevels.insert(LevelSet(level: level))
+    }
+}
+
+extension ConcurrentPageTable {
+    /// Ends a call: one invalidation sync for its changes, then -- once no concurrent reader can
+    /// still hold a pointer to them -- frees the tables it unlinked.
+    @inlinable
+    func sync(_ gather: inout CallGather) {
+        let leaves = gather.leafStart < gather.leafEnd
+        let walks = gather.walkStart < gather.walkEnd
+        guard leaves || walks || !gather.unlinked.isEmpty else { return }
+        if leaves || walks { syncs.add(1, ordering: .relaxed) }
+        if leaves { invalidator.invalidateLeaves(in: gather.leafStart..<gather.leafEnd, levels: gather.leafLevels) }
+        if walks { invalidator.invalidateWalks(in: gather.walkStart..<gather.walkEnd, levels: gather.walkLevels) }
+        guard !gather.unlinked.isEmpty else { return }
+        grace.synchronize()
+        for table in gather.unlinked.reversed() {
+            allocator.free(table.address, bytes: table.bytes)
+            uncounted(bytes: table.bytes)
+        }
+    }
+
+    /// Checks an input range: non-empty, page-aligned, inside the input-address space.
+    @inlinable
+    func checkInput(_ start: VirtualAddress, size: UInt64) -> PageTableError? {
+        let pageSize = geometry.pageSize
+        let (end, overflow) = start.addingReportingOverflow(size)
+        if size == 0 || size & (pageSize &- 1) != 0 {
+            return PageTableError(.misaligned, at: start, "size \(hex(size)) is not a positive multiple of the \(hex(pageSize))-byte page")
+        }
+        if start & (pageSize &- 1) != 0 {
+            return PageTableError(.misaligned, at: start, "address \(hex(start)) is not aligned to the \(hex(pageSize))-byte page")
+        }
+        if overflow || end > geometry.inputLimit {
+            return PageTableError(.outOfRange, at: start,
+                                  "\(hex(start)) + \(hex(size)) exceeds the \(geometry.inputAddressBits)-bit input address space")
+        }
+        return nil
+    }
+}
+
+/// `0x`-prefixed lower-case hexadecimal.
+@usableFromInline
+func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
