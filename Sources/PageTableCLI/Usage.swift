@@ -97,6 +97,11 @@ enum Usage {
                                         every PAGESIZE page of the range maps the one page at PA
                                         (gpu-lpae shares the tables); answers like 'map'
               map-all IOVA PA SIZE PROT all or nothing; answers like 'map'
+              map-list IOVA PROT PA:SIZE PA:SIZE ...
+                                        the extents in order to consecutive addresses from IOVA,
+                                        in one call; answers like 'map' (bytes over the list)
+              protect IOVA SIZE PROT    new attributes for the range's leaves, same translations;
+                                        answers 'protected <bytes>' or '... error <name>'
               fail-alloc N | off        the Nth table allocation from here fails, and every later
                                         one / none; answers 'ok'
               reserve IOVA SIZE         populate and pin the range's tables; 'reserved <bytes>...'
