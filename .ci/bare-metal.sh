@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # Bare metal (docs/bare-metal.md): builds the library with Embedded Swift for three bare-metal
 # triples (through SwiftPM for AArch64, from its sources with build.sh for all three), compiles
-# and links the whole public API for every built-in format on ARMv7 and RISC-V (and runs it on
-# ARMv7 under QEMU), then builds the AArch64 example kernel and boots it under QEMU. Fails on
+# and links the whole public API for every built-in format on ARMv7 and RISC-V (and runs it
+# there under QEMU), then builds the AArch64 example kernel and boots it under QEMU. Fails on
 # any failed check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/opt/swift/usr/bin"
 
-if ! command -v qemu-system-aarch64 >/dev/null; then
+if ! command -v qemu-system-aarch64 >/dev/null || ! command -v qemu-system-riscv64 >/dev/null; then
     sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
     $sudo apt-get update
-    $sudo apt-get install -y --no-install-recommends qemu-system-arm
+    $sudo apt-get install -y --no-install-recommends qemu-system-arm qemu-system-misc
 fi
 
 # The library, as a client package would build it with SwiftPM: every built-in format, through
@@ -21,8 +21,7 @@ swift build --triple aarch64-none-none-elf -c release --target PageTableKit \
     -Xswiftc -enable-experimental-feature -Xswiftc Embedded -Xswiftc -wmo
 
 # Specialised by a client and linked: the whole public API for every format. The AArch64
-# kernel below runs the same exercise, so it is linked here for the other two; the ARMv7
-# one boots too.
+# kernel below runs the same exercise, so it is linked here for the other two, and both boot.
 out=.build/bare-metal
 for triple in armv7-none-none-eabi riscv64-none-none-eabi; do
     docs/examples/BareMetal/build.sh linkcheck "$triple" "$out"
@@ -39,4 +38,5 @@ boot() {  # boot NAME QEMU ARGS...: runs to its semihosting exit; fails unless a
     fi
 }
 boot armv7-linkcheck qemu-system-arm -M virt -cpu cortex-a15 -kernel "$out/armv7-none-none-eabi/linkcheck.elf"
+boot riscv64-linkcheck qemu-system-riscv64 -M virt -bios none -kernel "$out/riscv64-none-none-eabi/linkcheck.elf"
 boot aarch64-kernel qemu-system-aarch64 -M virt -cpu cortex-a57 -kernel "$out/aarch64-none-none-elf/kernel.elf"

@@ -3,7 +3,7 @@
 # then either the AArch64 example kernel or the link check for that triple.
 #
 #   build.sh kernel    [OUT]            -> OUT/aarch64-none-none-elf/kernel.elf
-#   build.sh linkcheck TRIPLE [OUT]     -> OUT/TRIPLE/linkcheck.elf (bootable on ARMv7)
+#   build.sh linkcheck TRIPLE [OUT]     -> OUT/TRIPLE/linkcheck.elf (bootable on ARMv7 and RISC-V)
 #
 # SWIFTC, CLANG and LLD may name the tools (default: from PATH, else /opt/swift/usr/bin).
 set -euo pipefail
@@ -62,6 +62,9 @@ else
     if [ "$triple" = armv7-none-none-eabi ]; then  # Bootable: qemu-system-arm -M virt.
         "$CLANG" --target="$triple" "${cflags[@]}" -c "$here/start-armv7.S" -o "$out/start.o"
         objects+=("$out/start.o" -e _start)
+    elif [ "$triple" = riscv64-none-none-eabi ]; then  # Bootable: qemu-system-riscv64 -M virt -bios none.
+        "$CLANG" --target="$triple" "${cflags[@]}" -c "$here/start-riscv64.S" -o "$out/start.o"
+        objects+=("$out/start.o" -e _start --defsym=__link_base=0x80000000)
     fi
     "$LLD" -T "$here/linkcheck.ld" --gc-sections -o "$out/linkcheck.elf" "$out/LinkCheck.o" "${objects[@]}"
     echo "$out/linkcheck.elf"

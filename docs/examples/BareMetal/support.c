@@ -77,7 +77,18 @@ void arc4random_buf(void *buffer, size_t count) {
     }
 }
 
-/// The PL011 UART of QEMU's virt machine: data register and flag register (TXFF, bit 5).
+#if defined(__riscv)
+/// The NS16550 UART of QEMU's RISC-V virt machine: transmit register and line status
+/// (THRE, bit 5: the transmitter can take a byte).
+#define UART_BASE 0x10000000u
+int putchar(int c) {
+    volatile uint8_t *uart = (volatile uint8_t *)(uintptr_t)UART_BASE;
+    while (!(uart[5] & (1u << 5))) {}
+    uart[0] = (uint8_t)c;
+    return c;
+}
+#else
+/// The PL011 UART of QEMU's ARM virt machine: data register and flag register (TXFF, bit 5).
 #define UART_BASE 0x09000000u
 int putchar(int c) {
     volatile uint32_t *uart = (volatile uint32_t *)(uintptr_t)UART_BASE;
@@ -85,6 +96,7 @@ int putchar(int c) {
     uart[0] = (uint32_t)(unsigned char)c;
     return c;
 }
+#endif
 
 /// What the exception vector records: ESR_EL1, FAR_EL1 and a count (see start.S).
 volatile uint64_t fault_record[3];
