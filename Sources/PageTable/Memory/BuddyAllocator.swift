@@ -23,7 +23,8 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
     /// Bytes currently allocated (block sizes, including rounding up to a power of two).
     @exclusivity(unchecked) public private(set) var liveBytes = 0
     /// Freed blocks not yet merged, by size (log2), most recent on top.
-    @exclusivity(unchecked) private var cached = BlockStacks()
+    /// (Set only once the arguments are valid: a failed init runs no `deinit` to free it.)
+    @exclusivity(unchecked) private var cached: BlockStacks
     /// Per 64-byte unit from `base`: 0, or for the start of an allocated block its size (log2)
     /// in the high byte and log2 of the bytes asked for (rounded up) in the low byte.
     @exclusivity(unchecked) private var starts: UnsafeMutablePointer<UInt16>?
@@ -45,6 +46,7 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
         guard size >= 0, base.addingReportingOverflow(UInt64(size)).overflow == false else { return nil }
         self.base = base
         self.size = size
+        self.cached = BlockStacks()
         // Carve the range into maximal naturally aligned blocks.
         let granule = UInt64(1) << UInt64(Self.minimumShift)
         let end = base + UInt64(size)
