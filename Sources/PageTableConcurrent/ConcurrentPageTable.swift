@@ -46,7 +46,8 @@ public final class ConcurrentPageTable<Format: PageTableFormat, Memory: TableMem
     /// Throws `out-of-memory` if the allocator cannot provide the top table. The format's
     /// descriptors must be 32 or 64 bits wide (every built-in format's are).
     @inlinable
-    public init(format: Format, memory: Memory, allocator: Allocator, invalidator: Invalidator) throws(PageTableError) {
+    public convenience init(format: Format, memory: Memory, allocator: Allocator,
+                            invalidator: Invalidator) throws(PageTableError) {
         precondition(AtomicItems<Format.Descriptor>.isSupported,
                      "\(format.name): concurrent tables need 32- or 64-bit descriptors")
         let geometry = format.geometry
@@ -54,6 +55,22 @@ public final class ConcurrentPageTable<Format: PageTableFormat, Memory: TableMem
             precondition(format.decode(0, level: level) == .empty,
                          "\(format.name): an all-zero descriptor must decode as empty (level \(level))")
         }
+        // The top table is allocated before any stored property exists, so the one failure
+        // throws from a convenience initializer with nothing to undo. (Throwing from the
+        // designated initializer after its atomics exist crashes the Swift 6.3 optimizer in
+        // release builds: an ownership-verifier failure in CopyPropagation.)
+        let top = geometry[geometry.topLevel]
+        guard let root = Self.allocateTable(top, limit: geometry.tableAddressLimit, memory: memory,
+                                            allocator: allocator) else {
+            throw PageTableError(.outOfMemory, at: 0, "no \(top.tableBytes)-byte top table could be allocated")
+        }
+        self.init(format: format, memory: memory, allocator: allocator, invalidator: invalidator,
+                  geometry: geometry, root: root)
+    }
+
+    @inlinable
+    init(format: Format, memory: Memory, allocator: Allocator, invalidator: Invalidator,
+         geometry: TableGeometry, root: PhysicalAddress) {
         self.format = format
         self.memory = memory
         self.allocator = allocator
@@ -62,13 +79,8 @@ public final class ConcurrentPageTable<Format: PageTableFormat, Memory: TableMem
         self.needsCacheMaintenance = memory.requiresCacheMaintenance
         shapes = .allocate(capacity: geometry.levelCount)
         for level in 0..<geometry.levelCount { (shapes + level).initialize(to: geometry[level]) }
-        let top = geometry[geometry.topLevel]
-        guard let root = Self.allocateTable(top, limit: geometry.tableAddressLimit, memory: memory,
-                                            allocator: allocator) else {
-            shapes.deallocate()
-            throw PageTableError(.outOfMemory, at: 0, "no \(top.tableBytes)-byte top table could be allocated")
-        }
         self.root = root
+        let top = geometry[geometry.topLevel]
         counted(bytes: top.tableBytes)
         if needsCacheMaintenance { memory.makeVisible(root, bytes: top.tableBytes) }
     }
