@@ -12,7 +12,7 @@ import Synchronization
 /// allocator behind a ``LockedAllocator``.
 ///
 /// `nsPerOp` is wall time per page (its map and its unmap), from the moment every thread is
-/// ready to the moment the last finishes: the scaling from 1 to N threads is the 1-thread
+/// ready to the moment the last finishes, whatever `--clock` says: the scaling from 1 to N threads is the 1-thread
 /// figure divided by the N-thread one (see `docs/concurrency.md`).
 struct ConcurrentMapUnmapCase: BenchCase {
     let name: String
@@ -69,11 +69,11 @@ struct ConcurrentMapUnmapCase: BenchCase {
             worker.start()
         }
         while ready.load(ordering: .acquiring) < threads - 1 { sched_yield() }
-        let start = BenchClock.now()
+        let start = BenchClock.wallNow()
         go.store(true, ordering: .releasing)
         work(table, thread: 0, threads: threads, chunks: chunks, size: size)
         while done.load(ordering: .acquiring) < threads - 1 { sched_yield() }
-        return BenchClock.now() &- start
+        return BenchClock.wallNow() &- start
     }
 
     /// One thread's share: map its chunks, then unmap them.

@@ -5,30 +5,12 @@ import Synchronization
 /// on the caller's stack, so calls on other threads batch their own changes.
 @usableFromInline
 struct CallGather {
-    @usableFromInline var leafStart: VirtualAddress = .max
-    @usableFromInline var leafEnd: VirtualAddress = 0
-    @usableFromInline var leafLevels = LevelSet()
-    @usableFromInline var walkStart: VirtualAddress = .max
-    @usableFromInline var walkEnd: VirtualAddress = 0
-    @usableFromInline var walkLevels = LevelSet()
+    /// The ranges and levels to invalidate.
+    @usableFromInline var invalidations = PendingInvalidations()
     /// Tables unlinked by this call: freed after its invalidation and a grace period.
-    @usableFromInline var unlinked: [(address: PhysicalAddress, bytes: Int)] = []
+    @usableFromInline var unlinked = SpillList<(address: PhysicalAddress, bytes: Int)>(filler: (0, 0))
 
     @inlinable init() {}
-
-    @inlinable
-    mutating func addLeaves(_ start: VirtualAddress, _ end: VirtualAddress, level: Int) {
-        leafStart = min(leafStart, start)
-        leafEnd = max(leafEnd, end)
-        leafLevels.insert(LevelSet(level: level))
-    }
-
-    @inlinable
-    mutating func addWalks(_ start: VirtualAddress, _ end: VirtualAddress, level: Int) {
-        walkStart = min(walkStart, start)
-        walkEnd = max(walkEnd, end)
-        walkLevels.insert(LevelSet(level: level))
-    }
 }
 
 extension ConcurrentPageTable {
@@ -36,12 +18,10 @@ extension ConcurrentPageTable {
     /// still hold a pointer to them -- frees the tables it unlinked.
     @inlinable
     func sync(_ gather: inout CallGather) {
-        let leaves = gather.leafStart < gather.leafEnd
-        let walks = gather.walkStart < gather.walkEnd
-        guard leaves || walks || !gather.unlinked.isEmpty else { return }
-        if leaves || walks { syncs.add(1, ordering: .relaxed) }
-        if leaves { invalidator.invalidateLeaves(in: gather.leafStart..<gather.leafEnd, levels: gather.leafLevels) }
-        if walks { invalidator.invalidateWalks(in: gather.walkStart..<gather.walkEnd, levels: gather.walkLevels) }
+        if !gather.invalidations.isEmpty {
+            syncs.add(1, ordering: .relaxed)
+            gather.invalidations.issue(to: invalidator)
+        }
         guard !gather.unlinked.isEmpty else { return }
         grace.synchronize()
         for table in gather.unlinked.reversed() {

@@ -75,7 +75,7 @@ extension ConcurrentPageTable {
                                                      outputAddress: cursor.output, level: level)
                     if items.compareExchange(index, expected: &expected, desired: leaf) {
                         madeVisible(table, index: index)
-                        gather.addWalks(cursor.address, cursor.address &+ itemSize, level: level)
+                        gather.invalidations.addWalks(cursor.address, cursor.address &+ itemSize, level: level)
                         collectTables(child, level: level &- 1, into: &gather.unlinked)
                         cursor.address &+= itemSize
                         cursor.output &+= itemSize
@@ -103,7 +103,7 @@ extension ConcurrentPageTable {
                         index &+= 1
                     } while index < shape.itemCount && cursor.end &- cursor.address >= itemSize
                         && isEmpty(items.load(index), level: level)
-                    if format.cachesInvalidEntries { gather.addLeaves(start, cursor.address, level: level) }
+                    if format.cachesInvalidEntries { gather.invalidations.addLeaves(start, cursor.address, level: level) }
                     continue
                 }
                 guard level > 0 else {  // Unreachable: a page-aligned range always fits a page.
@@ -122,7 +122,7 @@ extension ConcurrentPageTable {
                     madeVisible(table, index: index)
                     if format.cachesInvalidEntries {
                         let itemStart = cursor.address & ~(itemSize &- 1)
-                        gather.addWalks(itemStart, itemStart &+ itemSize, level: level)
+                        gather.invalidations.addWalks(itemStart, itemStart &+ itemSize, level: level)
                     }
                 } else {
                     // Lost the race: the winner's table is in the slot now. Ours was never seen.
@@ -164,7 +164,7 @@ extension ConcurrentPageTable {
 
     /// Appends the table at `address` (of `level`) and every table below it to `tables`.
     @usableFromInline
-    func collectTables(_ address: PhysicalAddress, level: Int, into tables: inout [(address: PhysicalAddress, bytes: Int)]) {
+    func collectTables(_ address: PhysicalAddress, level: Int, into tables: inout SpillList<(address: PhysicalAddress, bytes: Int)>) {
         if level > 0 {
             let table = items(address)
             for index in 0..<shapes[level].itemCount {

@@ -48,7 +48,7 @@ extension ConcurrentPageTable {
                     items.store(member, 0)
                     madeVisible(table, index: member)
                 }
-                gather.addLeaves(cursor.address, cursor.address &+ leafSize, level: level)
+                gather.invalidations.addLeaves(cursor.address, cursor.address &+ leafSize, level: level)
                 cursor.address &+= leafSize
                 index &+= count
             case .table(let child):
@@ -64,7 +64,7 @@ extension ConcurrentPageTable {
                     var expected = descriptor
                     if items.compareExchange(index, expected: &expected, desired: 0) {
                         madeVisible(table, index: index)
-                        gather.addWalks(itemStart, itemStart &+ itemSize, level: level)
+                        gather.invalidations.addWalks(itemStart, itemStart &+ itemSize, level: level)
                         gather.unlinked.append((child, shapes[level &- 1].tableBytes))
                     }
                     // A failed swap means another call changed this item, breaking the

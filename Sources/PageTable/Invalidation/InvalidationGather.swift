@@ -1,9 +1,9 @@
 /// The changes of one operation (or batch) that the hardware must be told about, and the
 /// tables that may be freed once it has been.
 ///
-/// Ranges merge into their hull: one operation touches one contiguous input range, so the
-/// hull is exact for single operations. Tables unlinked during the operation wait here and go
-/// back to the allocator only in ``PageTable`` 's sync, after the invalidator has run. For
+/// Ranges merge into their hull (``PendingInvalidations``). Tables unlinked during the operation
+/// wait here and go back to the allocator only in ``PageTable`` 's sync, after the invalidator
+/// has run. For
 /// memory that needs cache maintenance, the modified byte range of each table waits here too,
 /// to be cleaned once before the invalidations.
 ///
@@ -12,12 +12,8 @@
 /// allocates nothing and resets without releasing anything.
 @usableFromInline
 struct InvalidationGather {
-    @usableFromInline var leafStart: VirtualAddress = .max
-    @usableFromInline var leafEnd: VirtualAddress = 0
-    @usableFromInline var leafLevels = LevelSet()
-    @usableFromInline var walkStart: VirtualAddress = .max
-    @usableFromInline var walkEnd: VirtualAddress = 0
-    @usableFromInline var walkLevels = LevelSet()
+    /// The ranges and levels to invalidate.
+    @usableFromInline var invalidations = PendingInvalidations()
     /// Unlinked tables: (physical address, bytes), freed after the sync.
     @usableFromInline var unlinkedTables = SpillList<(address: PhysicalAddress, bytes: Int)>(filler: (0, 0))
     /// Modified byte ranges of tables, cleaned before the invalidations (non-coherent memory).
@@ -28,12 +24,7 @@ struct InvalidationGather {
     /// Forgets everything gathered (after a sync), keeping any heap capacity.
     @inlinable
     mutating func reset() {
-        leafStart = .max
-        leafEnd = 0
-        leafLevels = LevelSet()
-        walkStart = .max
-        walkEnd = 0
-        walkLevels = LevelSet()
+        invalidations = PendingInvalidations()
         unlinkedTables.removeAll()
         modifiedRanges.removeAll()
     }
@@ -41,24 +32,20 @@ struct InvalidationGather {
     /// Leaves of `level` in `start ..< end` were removed or changed.
     @inlinable
     mutating func addLeaves(_ start: VirtualAddress, _ end: VirtualAddress, level: Int) {
-        leafStart = min(leafStart, start)
-        leafEnd = max(leafEnd, end)
-        leafLevels.insert(LevelSet(level: level))
+        invalidations.addLeaves(start, end, level: level)
     }
 
     /// Table pointers held at `level` covering `start ..< end` were removed or changed.
     @inlinable
     mutating func addWalks(_ start: VirtualAddress, _ end: VirtualAddress, level: Int) {
-        walkStart = min(walkStart, start)
-        walkEnd = max(walkEnd, end)
-        walkLevels.insert(LevelSet(level: level))
+        invalidations.addWalks(start, end, level: level)
     }
 
     /// Whether there is anything to clean, tell the hardware, or free.
     @inlinable var isEmpty: Bool {
-        leafStart >= leafEnd && walkStart >= walkEnd && unlinkedTables.isEmpty && modifiedRanges.isEmpty
+        invalidations.isEmpty && unlinkedTables.isEmpty && modifiedRanges.isEmpty
     }
 
     /// Whether the hardware must be told anything (an invalidation sync).
-    @inlinable var needsInvalidation: Bool { leafStart < leafEnd || walkStart < walkEnd }
+    @inlinable var needsInvalidation: Bool { !invalidations.isEmpty }
 }

@@ -6,11 +6,11 @@
 /// its capacity across resets. Elements are plain values (`BitwiseCopyable`): the inline part
 /// copies as bytes.
 @usableFromInline
-struct SpillList<Element: BitwiseCopyable>: RandomAccessCollection {
+package struct SpillList<Element: BitwiseCopyable>: RandomAccessCollection {
     /// Elements kept inline.
-    @usableFromInline static var inlineCapacity: Int { 8 }
+    @usableFromInline package static var inlineCapacity: Int { 8 }
 
-    @usableFromInline var count = 0
+    @usableFromInline package internal(set) var count = 0
     /// Elements `0 ..< min(count, inlineCapacity)`; the rest of the slots repeat the filler.
     @usableFromInline var inline: (Element, Element, Element, Element, Element, Element, Element, Element)
     /// Elements `inlineCapacity...`, in order.
@@ -18,15 +18,15 @@ struct SpillList<Element: BitwiseCopyable>: RandomAccessCollection {
 
     /// An empty list; `filler` stands in the unused inline slots.
     @inlinable
-    init(filler: Element) {
+    package init(filler: Element) {
         inline = (filler, filler, filler, filler, filler, filler, filler, filler)
     }
 
-    @inlinable var startIndex: Int { 0 }
-    @inlinable var endIndex: Int { count }
+    @inlinable package var startIndex: Int { 0 }
+    @inlinable package var endIndex: Int { count }
 
     @inlinable
-    subscript(position: Int) -> Element {
+    package subscript(position: Int) -> Element {
         precondition(position >= 0 && position < count, "SpillList index out of range")
         if position >= Self.inlineCapacity { return spill[position &- Self.inlineCapacity] }
         return withUnsafeBytes(of: inline) {
@@ -36,7 +36,7 @@ struct SpillList<Element: BitwiseCopyable>: RandomAccessCollection {
 
     /// Adds `element` at the end.
     @inlinable
-    mutating func append(_ element: Element) {
+    package mutating func append(_ element: Element) {
         if count < Self.inlineCapacity {
             let offset = count &* MemoryLayout<Element>.stride
             withUnsafeMutableBytes(of: &inline) { $0.storeBytes(of: element, toByteOffset: offset, as: Element.self) }
@@ -48,7 +48,7 @@ struct SpillList<Element: BitwiseCopyable>: RandomAccessCollection {
 
     /// Empties the list, keeping any heap capacity for the next operation.
     @inlinable
-    mutating func removeAll() {
+    package mutating func removeAll() {
         count = 0
         if !spill.isEmpty { spill.removeAll(keepingCapacity: true) }
     }

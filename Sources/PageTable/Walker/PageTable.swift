@@ -243,12 +243,7 @@ extension PageTable {
         guard !gather.isEmpty else { return }
         if !gather.modifiedRanges.isEmpty { cleanModifiedRanges() }
         if gather.needsInvalidation { counters.syncs &+= 1 }
-        if gather.leafStart < gather.leafEnd {
-            invalidator.invalidateLeaves(in: gather.leafStart..<gather.leafEnd, levels: gather.leafLevels)
-        }
-        if gather.walkStart < gather.walkEnd {
-            invalidator.invalidateWalks(in: gather.walkStart..<gather.walkEnd, levels: gather.walkLevels)
-        }
+        gather.invalidations.issue(to: invalidator)
         // Freed last-to-first, so allocators that reuse the most recent block first hand the
         // tables back in ascending order.
         var index = gather.unlinkedTables.count
