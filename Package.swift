@@ -58,9 +58,9 @@ let package = Package(
         .testTarget(name: "PageTableCLITests", dependencies: ["PageTableCLI"]),
         // Many threads on one concurrent table, every format that allows it (also under TSan).
         .testTarget(name: "ConcurrencyTests",
-                    dependencies: ["PageTableConcurrent", "PageTableKit", "PageTableTestSupport"]),
+                    dependencies: ["PageTableConcurrent", "PageTableKit", "PageTableConformance", "PageTableTestSupport"]),
         // The cross-format matrix: every check against one reference model, for any format.
-        .target(name: "PageTableConformance", dependencies: ["PageTable", "PageTableTestSupport"]),
+        .target(name: "PageTableConformance", dependencies: ["PageTable", "PageTableConcurrent", "PageTableTestSupport"]),
         // The built-in formats through the kit, exactly as an outside package runs it.
         .testTarget(name: "ConformanceTests", dependencies: ["PageTableKit", "PageTableConformance", "PageTableTestSupport"]),
         // The kit proves it can fail: deliberately broken formats, each caught.

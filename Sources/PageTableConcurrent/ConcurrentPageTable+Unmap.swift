@@ -31,7 +31,24 @@ extension ConcurrentPageTable {
         let items = self.items(table)
         let itemSize = shape.itemSize
         var index = shape.index(of: cursor.address)
+        let singleLeaf = format.singleLeafPattern(level: level)
         while index < shape.itemCount && cursor.address < cursor.end {
+            if let singleLeaf, cursor.address & (itemSize &- 1) == 0 {
+                // A run of single leaves the range covers whole (it starts at an item
+                // boundary): cleared one after another, without decoding, and gathered once.
+                let start = cursor.address
+                while index < shape.itemCount && cursor.end &- cursor.address >= itemSize,
+                      items.load(index) & singleLeaf.mask == singleLeaf.value {
+                    items.store(index, 0)
+                    madeVisible(table, index: index)
+                    cursor.address &+= itemSize
+                    index &+= 1
+                }
+                if cursor.address != start {
+                    gather.invalidations.addLeaves(start, cursor.address, level: level)
+                    guard index < shape.itemCount && cursor.address < cursor.end else { break }
+                }
+            }
             let descriptor = items.load(index)
             switch format.decode(descriptor, level: level) {
             case .empty:

@@ -39,7 +39,7 @@ public final class ConcurrentPageTable<Format: PageTableFormat, Memory: TableMem
     /// Test hook: installs new tables with a plain store instead of a compare-and-swap (after a
     /// yield, to widen the window the swap closes), so the stress test can prove it catches a
     /// broken install. Set before any thread uses the table.
-    @usableFromInline var installsWithPlainStoreForTesting = false
+    @usableFromInline package var installsWithPlainStoreForTesting = false
 
     /// Creates an empty table: allocates and zeroes the top table.
     ///

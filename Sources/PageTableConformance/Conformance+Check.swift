@@ -33,6 +33,12 @@ extension Conformance {
         /// Page-list maps: bad lists refused before anything changes, leaves spanning extents
         /// exactly where they continue each other physically, exact prefixes, one sync.
         case pageLists
+        /// Eight threads of seeded random maps, unmaps and translations on disjoint ranges of
+        /// one ``PageTableConcurrent/ConcurrentPageTable`` that share its interior tables, each
+        /// against its own reference model, with allocation failures injected; then the tree
+        /// against the models and the accounting against the tree. Formats without 32- or
+        /// 64-bit descriptors, or without a level above pages of 64 pages or more, are skipped.
+        case concurrency
 
         /// The check's name, as test reports show it.
         public var testDescription: String { rawValue }

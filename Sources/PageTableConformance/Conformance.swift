@@ -47,7 +47,16 @@ public enum Conformance {
     /// (empty when the format passes). A check stops after ``Failure/limit`` failures.
     public static func failures(of check: Check, on configuration: Configuration,
                                 baseSeed: UInt64 = baseSeed()) -> [Failure] {
+        failures(of: check, on: configuration, baseSeed: baseSeed, breakingConcurrentInstalls: false)
+    }
+
+    /// ``failures(of:on:baseSeed:)`` for the kit's own proof that ``Check/concurrency`` can
+    /// fail: with `breakingConcurrentInstalls`, the concurrent table installs new tables with a
+    /// plain store instead of a compare-and-swap.
+    package static func failures(of check: Check, on configuration: Configuration, baseSeed: UInt64,
+                                 breakingConcurrentInstalls: Bool) -> [Failure] {
         let log = FailureLog(configuration: configuration.name, check: check, baseSeed: baseSeed)
+        log.breaksConcurrentInstalls = breakingConcurrentInstalls
         do {
             try configuration.run(check, log)
         } catch is FailureLog.Stop {
@@ -56,6 +65,12 @@ public enum Conformance {
             log.record("the format could not be created: \(error)")
         }
         return log.failures
+    }
+
+    /// Whether ``Check/concurrency`` checks `format` rather than skipping it (it needs 32- or
+    /// 64-bit descriptors and a level above pages whose items hold 64 pages or more).
+    public static func checksConcurrency(of format: some PageTableFormat) -> Bool {
+        ConcurrencyCheck.applies(to: format)
     }
 
     /// The base seed of this run: `PAGETABLE_SEED` from the environment (a decimal number),

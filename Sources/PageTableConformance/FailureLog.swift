@@ -12,6 +12,8 @@ final class FailureLog {
     var step: Int?
     var operation: String?
     private(set) var failures: [Conformance.Failure] = []
+    /// Test hook: the concurrency check installs tables with a plain store (it must fail).
+    var breaksConcurrentInstalls = false
 
     init(configuration: String, check: Conformance.Check, baseSeed: UInt64) {
         self.configuration = configuration

@@ -3,7 +3,7 @@ import ARMv7Short
 import GPULPAE
 import PageTable
 import PageTableConcurrent
-import PageTableTestSupport
+import PageTableConformance
 import RISCV
 import Testing
 import X86
@@ -32,25 +32,32 @@ enum ConcurrentFormats {
     }
 }
 
-func runStress(_ format: some PageTableFormat, brokenInstall: Bool) throws -> StressResult {
-    try stress(format, seed: baseSeed(), brokenInstall: brokenInstall)
+/// A kit configuration of `format`.
+func kitConfiguration<Format: PageTableFormat>(named name: String, _ format: Format) -> Conformance.Configuration {
+    .init(name) { format }
+}
+
+/// The kit's concurrency check on `name`, with tables installed by compare-and-swap or (to
+/// prove the check can fail) by a plain store.
+func stressFailures(_ name: String, breakingInstalls: Bool) throws -> [Conformance.Failure] {
+    let configuration = try ConcurrentFormats.with(name) { kitConfiguration(named: "concurrent \(name)", $0) }
+    return Conformance.failures(of: .concurrency, on: configuration, baseSeed: Conformance.baseSeed(),
+                                breakingConcurrentInstalls: breakingInstalls)
 }
 
 @Suite("Concurrency stress")
 struct ConcurrencyStressTests {
     @Test("8 threads on disjoint ranges sharing tables match their models", arguments: ConcurrentFormats.names)
     func stressMatchesModels(name: String) throws {
-        let result = try ConcurrentFormats.with(name) { try runStress($0, brokenInstall: false) }
-        #expect(result.failures.isEmpty, "\(result.failures.joined(separator: "\n"))")
-        #expect(result.operations == 8 * 8 * 40)
-        #expect(result.injectedFailures > 0, "no allocation failure was injected")
-        #expect(result.gracePeriods > 0, "no unmap freed a table")
+        let checked: Bool = try ConcurrentFormats.with(name) { format in Conformance.checksConcurrency(of: format) }
+        #expect(checked, "the concurrency check skips \(name)")
+        let failures = try stressFailures(name, breakingInstalls: false)
+        #expect(failures.isEmpty, "\(failures.map(\.description).joined(separator: "\n"))")
     }
 
     @Test("A table installed with a plain store instead of a compare-and-swap is caught",
           arguments: ["arm-lpae-64 4k s1 ias48", "riscv sv39", "x86-64 4-level"])
     func brokenInstallIsCaught(name: String) throws {
-        let result = try ConcurrentFormats.with(name) { try runStress($0, brokenInstall: true) }
-        #expect(!result.failures.isEmpty, "the broken install went unnoticed")
+        #expect(try !stressFailures(name, breakingInstalls: true).isEmpty, "the broken install went unnoticed")
     }
 }

@@ -1,6 +1,7 @@
 import ARMLPAE
 import PageTable
 import PageTableConcurrent
+import PageTableConformance
 import PageTableTestSupport
 import Testing
 
@@ -102,7 +103,7 @@ struct ConcurrentSemanticsTests {
         var reference = try PageTable(format: format, memory: arena, allocator: buddy, invalidator: OfflineInvalidator())
         let table = try ConcurrentPageTable(format: format, memory: arena, allocator: concurrentBuddy,
                                             invalidator: OfflineInvalidator())
-        var random = SeededGenerator(seed: baseSeed())
+        var random = SeededGenerator(seed: Conformance.baseSeed())
         let window: UInt64 = 16 << 20
         for step in 0..<2000 {
             let iova = (random.next() % (window >> 12)) << 12
@@ -112,11 +113,11 @@ struct ConcurrentSemanticsTests {
                 let pa = (random.next() % 2 == 0 ? iova : iova + 0x1000) + 0x4000_0000
                 let expected = reference.map(iova: iova, to: pa, size: size, attributes: readWrite)
                 let got = table.map(iova: iova, to: pa, size: size, attributes: readWrite)
-                #expect(got == expected, "step \(step) map \(hex(iova))+\(hex(size)) (PAGETABLE_SEED=\(baseSeed()))")
+                #expect(got == expected, "step \(step) map \(hex(iova))+\(hex(size)) (PAGETABLE_SEED=\(Conformance.baseSeed()))")
             } else {
                 let expected = reference.unmap(iova: iova, size: size)
                 let got = table.unmap(iova: iova, size: size)
-                #expect(got == expected, "step \(step) unmap \(hex(iova))+\(hex(size)) (PAGETABLE_SEED=\(baseSeed()))")
+                #expect(got == expected, "step \(step) unmap \(hex(iova))+\(hex(size)) (PAGETABLE_SEED=\(Conformance.baseSeed()))")
             }
             let probe = (random.next() % (window >> 12)) << 12 | 0x18
             #expect(table.translate(probe) == reference.translate(probe), "step \(step) translate \(hex(probe))")

@@ -15,8 +15,10 @@ final class FlakyAllocator: TableAllocator, @unchecked Sendable {
     /// Fails every `n`th request from now on (0: none).
     func failEvery(_ n: Int) { failEvery.store(n, ordering: .relaxed) }
 
+    /// Requests failed so far.
     var injectedFailures: Int { failures.load(ordering: .relaxed) }
 
+    /// Blocks the buddy allocator has handed out and not had back.
     var liveBlocks: Int { base.withBase { $0.liveBlocks } }
 
     func allocate(bytes: Int, alignment: Int, limit: PhysicalAddress) -> PhysicalAddress? {
