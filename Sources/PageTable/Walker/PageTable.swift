@@ -137,11 +137,11 @@ extension PageTable {
     mutating func allocateTable(level: Int, for address: VirtualAddress?) -> PhysicalAddress? {
         let shape = shapes[level]
         if reservations.spareCount > 0, let address, let spare = reservations.takeSpare(level: level, for: address) {
-            memory.pointer(to: spare).initializeMemory(as: UInt8.self, repeating: 0, count: shape.tableBytes)
+            memory.pointer(to: spare).zeroTable(bytes: shape.tableBytes)
             return spare
         }
         if !preparedTables.isEmpty, let address = preparedTables.take(level: level) {
-            memory.pointer(to: address).initializeMemory(as: UInt8.self, repeating: 0, count: shape.tableBytes)
+            memory.pointer(to: address).zeroTable(bytes: shape.tableBytes)
             counters.add(bytes: shape.tableBytes)
             return address
         }
@@ -182,7 +182,7 @@ extension PageTable {
             allocator.free(address, bytes: bytes)
             return nil
         }
-        memory.pointer(to: address).initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+        memory.pointer(to: address).zeroTable(bytes: bytes)
         return address
     }
 
@@ -238,9 +238,16 @@ extension PageTable {
 
     /// Ends an operation: cleans modified table memory (non-coherent memory), tells the
     /// invalidator about the gathered changes in one sync, then frees the unlinked tables.
-    @inlinable
+    /// Always inlined: most maps gather nothing, and then this is a few compares, not a call.
+    @inlinable @inline(__always)
     mutating func sync() {
         guard !gather.isEmpty else { return }
+        syncGathered()
+    }
+
+    /// The body of ``sync()`` when something was gathered.
+    @inlinable
+    mutating func syncGathered() {
         if !gather.modifiedRanges.isEmpty { cleanModifiedRanges() }
         if gather.needsInvalidation { counters.syncs &+= 1 }
         if gather.leafStart < gather.leafEnd {
