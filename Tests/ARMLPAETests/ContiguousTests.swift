@@ -120,6 +120,37 @@ import Testing
         #expect(read(fixture, l3 + 8 * 0x15) == 0x0070_0000_1234_5E43)
     }
 
+    /// A map of exactly one group takes the straight one-leaf path, into a fresh table or an
+    /// existing one; it writes the bits the general path writes for the same group (here as the
+    /// first part of a longer map), and with any member slot taken it leaves the map to the
+    /// general path, which refuses it and changes nothing.
+    @Test func aOneGroupMapWritesWhatTheGeneralPathWrites() throws {
+        let fixture = TableFixture()
+        let base: UInt64 = 0x4000_0000, group = 64 * Self.k, page: UInt64 = 4096
+        var general = try fixture.makeTable(ARMLPAE(inputAddressBits: 39))
+        #expect(general.map(iova: base, to: 0x1234_0000, size: group + page, attributes: rw).isComplete)
+        let expected = Array(rawLeaves(general, fixture, base)[0..<16])
+        #expect(expected.allSatisfy { $0 & (1 << 52) != 0 }, "members")
+        // Fresh: the walk builds the L2 and L3 tables.
+        var fresh = try fixture.makeTable(ARMLPAE(inputAddressBits: 39))
+        #expect(fresh.map(iova: base, to: 0x1234_0000, size: group, attributes: rw).isComplete)
+        #expect(Array(rawLeaves(fresh, fixture, base)[0..<16]) == expected && fresh.tableCount == 3)
+        #expect(rawLeaves(fresh, fixture, base)[16...].allSatisfy { $0 == 0 })
+        // Existing: an L3 table already holds a page elsewhere.
+        var existing = try fixture.makeTable(ARMLPAE(inputAddressBits: 39))
+        #expect(existing.map(iova: base + 1 * Self.m, to: 0x5000_0000, size: page, attributes: rw).isComplete)
+        #expect(existing.map(iova: base, to: 0x1234_0000, size: group, attributes: rw).isComplete)
+        #expect(Array(rawLeaves(existing, fixture, base)[0..<16]) == expected && existing.tableCount == 3)
+        #expect(existing.lookup(base + 0x5678)?.size == group && existing.translate(base + 0x5678) == 0x1234_5678)
+        // One member taken: already-mapped at the group's start, nothing written.
+        #expect(existing.map(iova: base + group + 3 * page, to: 0x6000_0000, size: page, attributes: rw).isComplete)
+        let before = rawLeaves(existing, fixture, base)
+        let outcome = existing.map(iova: base + group, to: 0x1235_0000, size: group, attributes: rw)
+        #expect(outcome.bytes == 0 && outcome.error?.kind == .alreadyMapped && outcome.error?.address == base + group)
+        #expect(rawLeaves(existing, fixture, base) == before)
+        #expect(existing.invariantViolations().isEmpty && fresh.invariantViolations().isEmpty)
+    }
+
     /// Every granule's group sizes, at every level that has one: chosen when alignment and
     /// length allow, and written whole.
     @Test(arguments: ARMLPAE.Granule.allCases)

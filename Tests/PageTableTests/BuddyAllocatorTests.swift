@@ -11,6 +11,20 @@ import Testing
         #expect(allocator.liveBlocks == 4)
     }
 
+    /// The block covers the larger of size and alignment; the record keeps the size asked
+    /// for, so the free names that size, and the cached block comes back first.
+    @Test func anAlignmentLargerThanTheSizeSetsTheBlock() {
+        let allocator = BuddyAllocator(base: 0x8000_0000, size: 1 << 20)!
+        #expect(allocator.allocate(bytes: 64, alignment: 64, limit: .max) == 0x8000_0000)
+        let block = allocator.allocate(bytes: 100, alignment: 4096, limit: .max)
+        #expect(block == 0x8000_1000)
+        #expect(allocator.liveBytes == 64 + 4096 && allocator.liveBlocks == 2)
+        allocator.free(0x8000_1000, bytes: 100)
+        #expect(allocator.liveBytes == 64 && allocator.liveBlocks == 1)
+        #expect(allocator.allocate(bytes: 4096, alignment: 4096, limit: .max) == 0x8000_1000, "the cached block")
+        #expect(allocator.allocate(bytes: 4096, alignment: 4096, limit: 0x8000_1FFF) == nil, "the limit is kept")
+    }
+
     @Test func honoursTheLimitOrFails() {
         let allocator = BuddyAllocator(base: 0x8000_0000, size: 1 << 20)!
         #expect(allocator.allocate(bytes: 4096, alignment: 4096, limit: 0x7FFF_FFFF) == nil)

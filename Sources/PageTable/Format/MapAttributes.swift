@@ -79,6 +79,15 @@ public struct MapAttributes: Hashable, Sendable, CustomStringConvertible {
 
     /// A compact form: `r w x` for access, then `c` cacheable, `d` device, `p` privileged --
     /// the PROT letters of the `pagetable` command line, with `-` for no access.
+    /// Field by field and inlinable: every map compares its attributes with the last ones it
+    /// encoded, and the synthesized comparison was a call.
+    @inlinable
+    public static func == (lhs: MapAttributes, rhs: MapAttributes) -> Bool {
+        lhs.access.rawValue == rhs.access.rawValue && lhs.privileged == rhs.privileged
+            && lhs.memoryType == rhs.memoryType && lhs.shareability == rhs.shareability
+            && lhs.formatFlags.rawValue == rhs.formatFlags.rawValue && lhs.global == rhs.global
+    }
+
     public var description: String {
         var letters = ""
         if access.contains(.read) { letters += "r" }

@@ -67,18 +67,27 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
 
     public func allocate(bytes: Int, alignment: Int, limit: PhysicalAddress) -> PhysicalAddress? {
         guard bytes > 0, alignment > 0 else { return nil }
-        let shift = max(Self.shift(covering: bytes), Self.shift(covering: alignment), Self.minimumShift)
+        // One log2 for both: the covering shift grows with the size.
+        let shift = max(Self.shift(covering: max(bytes, alignment)), Self.minimumShift)
         guard shift < 63 else { return nil }
+        let askedShift = Self.shift(covering: bytes)
         if let recent = cached.top(shift: shift), recent &+ (1 << UInt64(shift)) &- 1 <= limit {
+            // The common case (a table freed earlier): a pop and a record, no call.
             cached.pop(shift: shift)
-            return handOut(recent, shift: shift, bytes: bytes)
+            return handOut(recent, shift: shift, askedShift: askedShift)
         }
+        return allocateUncached(shift: shift, askedShift: askedShift, limit: limit)
+    }
+
+    /// A block from the buddy lists, merging the cached blocks first if that is the only way.
+    @inline(never)
+    private func allocateUncached(shift: Int, askedShift: Int, limit: PhysicalAddress) -> PhysicalAddress? {
         if let address = allocateFromBuddies(shift: shift, limit: limit) {
-            return handOut(address, shift: shift, bytes: bytes)
+            return handOut(address, shift: shift, askedShift: askedShift)
         }
         guard cached.total > 0 else { return nil }
         mergeCachedBlocks()
-        return allocateFromBuddies(shift: shift, limit: limit).map { handOut($0, shift: shift, bytes: bytes) }
+        return allocateFromBuddies(shift: shift, limit: limit).map { handOut($0, shift: shift, askedShift: askedShift) }
     }
 
     deinit {
@@ -86,13 +95,16 @@ public final class BuddyAllocator: TableAllocator, @unchecked Sendable {
         cached.deallocate()
     }
 
-    /// Records a block as allocated and returns it.
-    private func handOut(_ address: PhysicalAddress, shift: Int, bytes: Int) -> PhysicalAddress {
+    /// Records a block of `1 << shift` bytes, asked for as at most `1 << askedShift`, as
+    /// allocated and returns it.
+    @inline(__always)
+    private func handOut(_ address: PhysicalAddress, shift: Int, askedShift: Int) -> PhysicalAddress {
         let unit = Int(truncatingIfNeeded: (address &- base) >> UInt64(Self.minimumShift))
         if unit >= startsCount { growStarts(covering: unit) }
-        starts.unsafelyUnwrapped[unit] = UInt16(truncatingIfNeeded: shift << 8 | Self.shift(covering: bytes))
-        liveBlocks += 1
-        liveBytes += 1 << shift
+        starts.unsafelyUnwrapped[unit] = UInt16(truncatingIfNeeded: shift << 8 | askedShift)
+        // Cannot wrap: live blocks lie inside the managed range.
+        liveBlocks &+= 1
+        liveBytes &+= 1 &<< shift
         return address
     }
 

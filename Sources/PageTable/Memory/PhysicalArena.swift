@@ -50,6 +50,7 @@ public final class PhysicalArena: TableMemory, @unchecked Sendable {
         UnsafeMutableRawPointer(bitPattern: UInt(truncatingIfNeeded: address) &+ bias).unsafelyUnwrapped
     }
 
+    @inlinable
     public func contains(_ address: PhysicalAddress, bytes: Int) -> Bool {
         address >= base && bytes >= 0 && bytes <= size && address - base <= UInt64(size - bytes)
     }

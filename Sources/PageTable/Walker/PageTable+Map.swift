@@ -97,12 +97,13 @@ extension PageTable {
         return encoded
     }
 
-    /// The most common maps, exactly one leaf (one page, one block), done in one straight walk:
-    /// down existing private tables to the leaf's level, or to an empty item, below which it
-    /// builds the missing tables, filled before they are linked. Returns `handled: false`,
-    /// having changed nothing, when the map is not one leaf or the walk meets anything else (a
-    /// shared table, a leaf, an occupied slot); the general path then does the map. Every
-    /// change, invalidation note and failure is the general path's for the same map.
+    /// The most common maps, exactly one leaf (one page, one block, one contiguous group),
+    /// done in one straight walk: down existing private tables to the leaf's level, or to an
+    /// empty item, below which it builds the missing tables, filled before they are linked.
+    /// Returns `handled: false`, having changed nothing, when the map is not one leaf or the
+    /// walk meets anything else (a shared table, a leaf, an occupied slot); the general path
+    /// then does the map. Every change, invalidation note and failure is the general path's for
+    /// the same map.
     @inlinable @inline(__always)
     mutating func mapOneLeaf(_ iova: VirtualAddress, to physicalAddress: PhysicalAddress, size: UInt64,
                              largestLeafShift: Int, attributes: Format.EncodedAttributes)
@@ -124,10 +125,9 @@ extension PageTable {
                 // Missing tables: the leaf's level must exist below, allowing leaves.
                 var leafLevel = level &- 1
                 while leafLevel > 0 && shapes[leafLevel].itemShift > shift { leafLevel &-= 1 }
-                guard shapes[leafLevel].itemShift == shift, shapes[leafLevel].allowsLeaf else { return (false, nil) }
-                let leaf = format.leafDescriptor(template: format.leafTemplate(attributes, level: leafLevel, contiguous: false),
-                                                 outputAddress: physicalAddress, level: leafLevel)
-                let built = buildFreshPath(level: level &- 1, leafLevel: leafLevel, iova: iova, leaf: leaf)
+                guard let groupLog2 = oneLeafGroupLog2(shift, level: leafLevel) else { return (false, nil) }
+                let built = buildFreshPath(level: level &- 1, leafLevel: leafLevel, iova: iova,
+                                           leaf: (physicalAddress, groupLog2, attributes))
                 guard let child = built.table else { return (true, built.error) }
                 items(table)[index] = format.tableDescriptor(address: child, level: level)
                 if format.cachesInvalidEntries {
@@ -142,34 +142,78 @@ extension PageTable {
                 return (false, nil)
             }
         }
-        let shape = shapes[level]
-        guard shape.itemShift == shift, shape.allowsLeaf else { return (false, nil) }
-        let index = shape.index(of: iova)
+        guard let groupLog2 = oneLeafGroupLog2(shift, level: level) else { return (false, nil) }
+        let index = shapes[level].index(of: iova)
         let leaves = items(table)
-        let existing = leaves[index]
-        guard existing == 0 || format.decode(existing, level: level) == .empty else { return (false, nil) }
-        let template = format.leafTemplate(attributes, level: level, contiguous: false)
-        leaves[index] = format.leafDescriptor(template: template, outputAddress: physicalAddress, level: level)
+        let count = 1 &<< groupLog2
+        for member in index..<(index &+ count) {
+            let existing = leaves[member]
+            guard existing == 0 || format.decode(existing, level: level) == .empty else { return (false, nil) }
+        }
+        writeOneLeaf(leaves, at: index, level: level, output: physicalAddress, groupLog2: groupLog2,
+                     attributes: attributes)
         noteFilled(iova, iova &+ size, level: level)
         var changes = ChangedItems()
-        changes.add(index, count: 1)
+        changes.add(index, count: count)
         noteChanges(changes, in: table, level: level)
         return (true, nil)
     }
 
+    /// For a leaf of `1 << shift` bytes at `level` (the first level whose items are at most
+    /// that size): 0 if it is one single leaf there, the level's group log2 if it is one whole
+    /// contiguous group (as the general path writes an aligned group), `nil` if neither.
+    @inlinable @inline(__always)
+    func oneLeafGroupLog2(_ shift: Int, level: Int) -> Int? {
+        let shape = shapes[level]
+        guard shape.allowsLeaf else { return nil }
+        if shape.itemShift == shift { return 0 }
+        return shape.contiguousLog2 > 0 && shape.itemShift &+ shape.contiguousLog2 == shift ? shape.contiguousLog2 : nil
+    }
+
+    /// Writes one leaf at item `index` of a table of `level`: a single leaf, or with
+    /// `groupLog2 > 0` the members of one contiguous group, as ``writeGroupRun`` writes them.
+    @inlinable @inline(__always)
+    func writeOneLeaf(_ leaves: TableItems<Format.Descriptor>, at index: Int, level: Int, output: PhysicalAddress,
+                      groupLog2: Int, attributes: Format.EncodedAttributes) {
+        guard groupLog2 > 0 else {
+            let template = format.leafTemplate(attributes, level: level, contiguous: false)
+            leaves[index] = format.leafDescriptor(template: template, outputAddress: output, level: level)
+            return
+        }
+        let template = format.leafTemplate(attributes, level: level, contiguous: true)
+        let end = index &+ (1 &<< groupLog2)
+        if let stride = format.linearGroupStride(level: level) {
+            var descriptor = format.leafDescriptor(template: template, outputAddress: output, level: level)
+            for member in index..<end {
+                leaves[member] = descriptor
+                descriptor &+= stride
+            }
+        } else {
+            let itemSize = shapes[level].itemSize
+            var address = output
+            for member in index..<end {
+                leaves[member] = format.leafDescriptor(template: template, outputAddress: address, level: level)
+                address &+= itemSize
+            }
+        }
+    }
+
     /// Allocates the tables of levels `level` down to `leafLevel` for the one leaf `leaf` at
-    /// `iova`, each filled and cleaned before its parent points at it, as ``mapBelow`` builds
-    /// them. Returns the table of `level`, or the allocation failure, with every table it
-    /// allocated given back (deepest first, spares to their reservation).
+    /// `iova` (its output address, group log2 as ``oneLeafGroupLog2(_:level:)`` gives it, and
+    /// attributes), each filled and cleaned before its parent points at it, as ``mapBelow``
+    /// builds them. Returns the table of `level`, or the allocation failure, with every table
+    /// it allocated given back (deepest first, spares to their reservation).
     @inlinable
-    mutating func buildFreshPath(level: Int, leafLevel: Int, iova: VirtualAddress, leaf: Format.Descriptor)
+    mutating func buildFreshPath(level: Int, leafLevel: Int, iova: VirtualAddress,
+                                 leaf: (output: PhysicalAddress, groupLog2: Int, attributes: Format.EncodedAttributes))
         -> (table: PhysicalAddress?, error: PageTableError?) {
         guard let table = allocateTable(level: level, for: iova) else {
             return (nil, .outOfMemory(iova, bytes: shapes[level].tableBytes))
         }
         let index = shapes[level].index(of: iova)
         if level == leafLevel {
-            items(table)[index] = leaf
+            writeOneLeaf(items(table), at: index, level: level, output: leaf.output, groupLog2: leaf.groupLog2,
+                         attributes: leaf.attributes)
         } else {
             let below = buildFreshPath(level: level &- 1, leafLevel: leafLevel, iova: iova, leaf: leaf)
             guard let child = below.table else {

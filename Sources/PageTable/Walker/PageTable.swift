@@ -133,24 +133,39 @@ extension PageTable {
     /// Tables come from, in order: a reservation's spares for the map at `address` (already
     /// counted as live; `nil` for allocations that are not for a map), a prepared batch's
     /// tables, the allocator.
-    @inlinable
+    ///
+    /// Always inlined, with the reserved sources out of line: a fresh map's tables come from
+    /// the allocator, and this is then one call to it.
+    @inlinable @inline(__always)
     mutating func allocateTable(level: Int, for address: VirtualAddress?) -> PhysicalAddress? {
+        if reservations.spareCount > 0 || !preparedTables.isEmpty,
+           let reserved = takeReservedTable(level: level, for: address) {
+            return reserved
+        }
         let shape = shapes[level]
-        if reservations.spareCount > 0, let address, let spare = reservations.takeSpare(level: level, for: address) {
-            memory.pointer(to: spare).initializeMemory(as: UInt8.self, repeating: 0, count: shape.tableBytes)
-            return spare
-        }
-        if !preparedTables.isEmpty, let address = preparedTables.take(level: level) {
-            memory.pointer(to: address).initializeMemory(as: UInt8.self, repeating: 0, count: shape.tableBytes)
-            counters.add(bytes: shape.tableBytes)
-            return address
-        }
         guard let address = Self.allocateTable(shape, limit: geometry.tableAddressLimit, memory: memory,
                                                  allocator: allocator) else {
             return nil
         }
         counters.add(bytes: shape.tableBytes)
         return address
+    }
+
+    /// A zeroed table of `level` from a reservation's spares for the map at `address`, or
+    /// from a prepared batch, if either has one (see ``allocateTable(level:for:)``).
+    @inlinable
+    mutating func takeReservedTable(level: Int, for address: VirtualAddress?) -> PhysicalAddress? {
+        let bytes = shapes[level].tableBytes
+        if reservations.spareCount > 0, let address, let spare = reservations.takeSpare(level: level, for: address) {
+            memory.pointer(to: spare).zeroTable(bytes: bytes)
+            return spare
+        }
+        if !preparedTables.isEmpty, let address = preparedTables.take(level: level) {
+            memory.pointer(to: address).zeroTable(bytes: bytes)
+            counters.add(bytes: bytes)
+            return address
+        }
+        return nil
     }
 
     /// Whether no leaf exists anywhere below the table at `address` (of `level`).
@@ -182,7 +197,7 @@ extension PageTable {
             allocator.free(address, bytes: bytes)
             return nil
         }
-        memory.pointer(to: address).initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+        memory.pointer(to: address).zeroTable(bytes: bytes)
         return address
     }
 
@@ -238,9 +253,16 @@ extension PageTable {
 
     /// Ends an operation: cleans modified table memory (non-coherent memory), tells the
     /// invalidator about the gathered changes in one sync, then frees the unlinked tables.
-    @inlinable
+    /// Always inlined: most maps gather nothing, and then this is a few compares, not a call.
+    @inlinable @inline(__always)
     mutating func sync() {
         guard !gather.isEmpty else { return }
+        syncGathered()
+    }
+
+    /// The body of ``sync()`` when something was gathered.
+    @inlinable
+    mutating func syncGathered() {
         if !gather.modifiedRanges.isEmpty { cleanModifiedRanges() }
         if gather.needsInvalidation { counters.syncs &+= 1 }
         gather.invalidations.issue(to: invalidator)
