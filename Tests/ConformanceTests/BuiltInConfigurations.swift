@@ -50,6 +50,25 @@ enum BuiltInConfigurations {
     /// ARMv7 short descriptors: table pointers are 32 bits, so the arena lies below 4 GiB.
     static let armV7Short: [Conformance.Configuration] = [.init("arm-v7s") { ARMv7Short() }]
 
+    /// Upper-half input ranges: ARM TTBR1 tables (`0xffff...` addresses) and the sign-extended
+    /// RISC-V and x86-64 stage-1 tables, whose random operations run at the top of the 64-bit
+    /// space. Every check runs on them: the random ones at the top, the others at the bottom of
+    /// the range they can reach (see ``upperHalfChecks``).
+    static let upperHalf: [Conformance.Configuration] = [
+        .init("arm-lpae-64 4k s1 ias48 upper") { try ARMLPAE(vaRange: .upper) },
+        .init("arm-lpae-64 16k s1 ias36 upper") { try ARMLPAE(granule: .size16K, inputAddressBits: 36, vaRange: .upper) },
+        .init("arm-lpae-64 64k s1 ias52 oas52 upper", arenaBase: 0x000F_0000_0000_0000) {
+            try ARMLPAE(granule: .size64K, inputAddressBits: 52, outputAddressBits: 52, vaRange: .upper)
+        },
+        .init("riscv sv39 sign-extended") { try RISCV(RISCV.Configuration(mode: .sv39)) },
+        .init("riscv sv57 svnapot sign-extended") { try RISCV(RISCV.Configuration(mode: .sv57, svnapot: true)) },
+        .init("x86-64 4-level sign-extended") { try X86_64(X86_64.Configuration(levels: .four)) },
+    ]
+
+    /// The checks whose addresses follow the configuration's input range (the others use
+    /// table addresses from 0, which only lower and sign-extended ranges translate).
+    static let upperHalfChecks: [Conformance.Check] = [.contract, .randomOperations, .randomOperationsNonCoherent]
+
     static let gpuLPAE: [Conformance.Configuration] = [
         .init("gpu-lpae ias48") { try GPULPAE() },
         .init("gpu-lpae ias39") { try GPULPAE(inputAddressBits: 39) },

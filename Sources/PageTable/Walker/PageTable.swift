@@ -243,11 +243,12 @@ extension PageTable {
         guard !gather.isEmpty else { return }
         if !gather.modifiedRanges.isEmpty { cleanModifiedRanges() }
         if gather.needsInvalidation { counters.syncs &+= 1 }
+        // Gathered as table addresses; the hardware invalidates by input address.
         if gather.leafStart < gather.leafEnd {
-            invalidator.invalidateLeaves(in: gather.leafStart..<gather.leafEnd, levels: gather.leafLevels)
+            invalidator.invalidateLeaves(in: inputRange(gather.leafStart..<gather.leafEnd), levels: gather.leafLevels)
         }
         if gather.walkStart < gather.walkEnd {
-            invalidator.invalidateWalks(in: gather.walkStart..<gather.walkEnd, levels: gather.walkLevels)
+            invalidator.invalidateWalks(in: inputRange(gather.walkStart..<gather.walkEnd), levels: gather.walkLevels)
         }
         // Freed last-to-first, so allocators that reuse the most recent block first hand the
         // tables back in ascending order.
