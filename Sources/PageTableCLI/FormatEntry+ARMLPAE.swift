@@ -32,12 +32,13 @@ extension FormatEntry {
             } catch {
                 throw UsageError("invalid \(ARMLPAE.formatName) configuration: \(error)")
             }
-            return try makeTable(format, memory: memory, allocator: allocator, parameters: [
+            var parameters: [String: JSONValue] = [
                 "granule": .string(granule.description),
                 "stage": .integer(Int64(stage.rawValue)),
                 "ias": .integer(Int64(inputBits)),
                 "oas": .integer(Int64(outputBits)),
-                "vaRange": .string(vaRange.rawValue),
-            ])
+            ]
+            if vaRange == .upper { parameters["vaRange"] = .string(vaRange.rawValue) }  // Lower: as before.
+            return try makeTable(format, memory: memory, allocator: allocator, parameters: parameters)
         })
 }
