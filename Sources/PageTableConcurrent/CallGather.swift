@@ -40,8 +40,15 @@ extension ConcurrentPageTable {
         let walks = gather.walkStart < gather.walkEnd
         guard leaves || walks || !gather.unlinked.isEmpty else { return }
         if leaves || walks { syncs.add(1, ordering: .relaxed) }
-        if leaves { invalidator.invalidateLeaves(in: gather.leafStart..<gather.leafEnd, levels: gather.leafLevels) }
-        if walks { invalidator.invalidateWalks(in: gather.walkStart..<gather.walkEnd, levels: gather.walkLevels) }
+        // Gathered as table addresses; the hardware invalidates by input address.
+        if leaves {
+            invalidator.invalidateLeaves(in: geometry.inputAddresses(ofTable: gather.leafStart..<gather.leafEnd),
+                                         levels: gather.leafLevels)
+        }
+        if walks {
+            invalidator.invalidateWalks(in: geometry.inputAddresses(ofTable: gather.walkStart..<gather.walkEnd),
+                                        levels: gather.walkLevels)
+        }
         guard !gather.unlinked.isEmpty else { return }
         grace.synchronize()
         for table in gather.unlinked.reversed() {
@@ -50,23 +57,28 @@ extension ConcurrentPageTable {
         }
     }
 
-    /// Checks an input range: non-empty, page-aligned, inside the input-address space.
+    /// Checks an input range: non-empty, page-aligned, inside one part of the geometry's
+    /// ``InputRange`` (the walk then uses its table addresses, ``TableGeometry/tableAddress(of:)``).
     @inlinable
     func checkInput(_ start: VirtualAddress, size: UInt64) -> PageTableError? {
         let pageSize = geometry.pageSize
-        let (end, overflow) = start.addingReportingOverflow(size)
         if size == 0 || size & (pageSize &- 1) != 0 {
             return PageTableError(.misaligned, at: start, "size \(hex(size)) is not a positive multiple of the \(hex(pageSize))-byte page")
         }
         if start & (pageSize &- 1) != 0 {
             return PageTableError(.misaligned, at: start, "address \(hex(start)) is not aligned to the \(hex(pageSize))-byte page")
         }
-        if overflow || end > geometry.inputLimit {
-            return PageTableError(.outOfRange, at: start,
-                                  "\(hex(start)) + \(hex(size)) exceeds the \(geometry.inputAddressBits)-bit input address space")
+        if !geometry.contains(inputAddress: start, size: size) {
+            return PageTableError(.outOfRange, at: start, "\(hex(start)) + \(hex(size)) "
+                + (geometry.inputRange == .lower ? "exceeds the \(geometry.inputAddressBits)-bit input address space"
+                   : "is not inside one part of the \(geometry.inputAddressBits)-bit input range (\(geometry.inputRange))"))
         }
         return nil
     }
+
+    /// The input address of the table address `address`.
+    @inlinable
+    func input(_ address: VirtualAddress) -> VirtualAddress { geometry.inputAddress(ofTable: address) }
 }
 
 /// `0x`-prefixed lower-case hexadecimal.

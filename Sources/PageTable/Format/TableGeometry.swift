@@ -104,6 +104,16 @@ public struct TableGeometry: Hashable, Sendable {
         (tableAddress ^ inputFlip) &- inputBias
     }
 
+    /// The input addresses of the table addresses `range`. A range reaching the top of the
+    /// 64-bit space ends at `UInt64.max`, one byte short (a `Range` cannot end at 2^64); every
+    /// page in it still starts below that bound.
+    @inlinable public func inputAddresses(ofTable range: Range<UInt64>) -> Range<VirtualAddress> {
+        let first = inputAddress(ofTable: range.lowerBound)
+        guard range.lowerBound < range.upperBound else { return first..<first }
+        let last = inputAddress(ofTable: range.upperBound &- 1)
+        return first..<(last == .max ? .max : last &+ 1)
+    }
+
     /// The parts of ``inputRange`` as closed ranges of input addresses, lowest first.
     public var inputSpans: [ClosedRange<VirtualAddress>] {
         switch inputRange {

@@ -22,14 +22,10 @@ extension PageTable {
         geometry.inputAddress(ofTable: address)
     }
 
-    /// The input addresses of the table addresses `range`. A range reaching the top of the
-    /// 64-bit space ends at `UInt64.max`, one byte short (a `Range` cannot end at 2^64); every
-    /// page in it still starts below that bound.
+    /// The input addresses of the table addresses `range` (see ``TableGeometry/inputAddresses(ofTable:)``).
     @inlinable
     func inputRange(_ range: Range<VirtualAddress>) -> Range<VirtualAddress> {
-        guard range.lowerBound < range.upperBound else { return inputAddress(range.lowerBound)..<inputAddress(range.lowerBound) }
-        let last = inputAddress(range.upperBound &- 1)
-        return inputAddress(range.lowerBound)..<(last == .max ? .max : last &+ 1)
+        geometry.inputAddresses(ofTable: range)
     }
 
     /// Checks that `start ..< start + size` (already known page-multiple in size) is page-aligned

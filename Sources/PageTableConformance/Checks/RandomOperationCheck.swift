@@ -124,7 +124,7 @@ enum RandomOperationCheck {
             }
             // Nothing the hardware cached may be stale, and a fresh hardware walk sees the table.
             let full = step % flushInterval == flushInterval - 1
-            let stale = modelled.staleness(in: full ? nil : inputRange(operation.range, geometry), probes: probes.map(input))
+            let stale = modelled.staleness(in: full ? nil : geometry.inputAddresses(ofTable: operation.range), probes: probes.map(input))
             try log.expect(stale.isEmpty, "the hardware's caches are stale: \(stale.prefix(3))")
             if full { modelled.tlb.invalidateAll() }
             previousProbes = probes
@@ -158,12 +158,6 @@ enum RandomOperationCheck {
         table.forEachMapping { leaves.append(.init(start: $0.virtualAddress, size: $0.size,
                                                    physicalAddress: $0.physicalAddress, attributes: $0.attributes)) }
         return leaves
-    }
-
-    /// The input addresses of the table addresses `range`, ending at `UInt64.max` for 2^64.
-    static func inputRange(_ range: Range<UInt64>, _ geometry: TableGeometry) -> Range<UInt64> {
-        let last = geometry.inputAddress(ofTable: range.upperBound - 1)
-        return geometry.inputAddress(ofTable: range.lowerBound)..<(last == .max ? .max : last + 1)
     }
 
     private static func adjacentRuns(_ leaves: [ReferenceModel.Leaf]) -> [Range<UInt64>] {
