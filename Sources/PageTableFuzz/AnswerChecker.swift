@@ -32,7 +32,7 @@ struct AnswerChecker {
             checkRange(bytes: bytes, size: size, error: error, context)
             if all { require(error == nil || bytes == 0, "\(context): map-all left a prefix") }
             if bytes > 0 {
-                for probe in [iova, iova + bytes - 1, iova + bytes / 2 & ~0xFFF] {
+                for probe in [iova, iova &+ (bytes - 1), iova &+ (bytes / 2 & ~0xFFF)] {  // May end at 2^64.
                     require(table.translate(probe) == pa + (probe - iova), "\(context): 0x\(hex(probe)) translates wrong")
                 }
             }
@@ -61,7 +61,7 @@ struct AnswerChecker {
             let (bytes, error) = parse(answer, "mapped", context)
             checkRange(bytes: bytes, size: size, error: error, context)
             if bytes > 0 {
-                require(table.translate(iova) == pa && table.translate(iova + bytes - 1) == pa + pageSize - 1,
+                require(table.translate(iova) == pa && table.translate(iova &+ (bytes - 1)) == pa + pageSize - 1,
                         "\(context): a repeated page translates wrong")
             }
             guard comparesLeaves, !isValidation(error) else { return }
