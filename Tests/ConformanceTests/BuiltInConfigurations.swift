@@ -67,7 +67,8 @@ enum BuiltInConfigurations {
 
     /// The checks whose addresses follow the configuration's input range (the others use
     /// table addresses from 0, which only lower and sign-extended ranges translate).
-    static let upperHalfChecks: [Conformance.Check] = [.contract, .randomOperations, .randomOperationsNonCoherent]
+    static let upperHalfChecks: [Conformance.Check] = [.contract, .randomOperations, .randomOperationsNonCoherent,
+                                                        .estimates, .preparedBatches]
 
     static let gpuLPAE: [Conformance.Configuration] = [
         .init("gpu-lpae ias48") { try GPULPAE() },
