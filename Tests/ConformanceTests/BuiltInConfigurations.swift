@@ -5,6 +5,7 @@ import PageTableTestSupport
 /// Every built-in format configuration the matrix covers. The names seed the random checks.
 enum BuiltInConfigurations {
     static let all: [Conformance.Configuration] = tiny + armLPAE + armLPAEWithoutGroups + armV7Short + gpuLPAE
+        + upperHalf
 
     /// The test format: deep trees of tiny tables, contiguous pairs, all three optional promises.
     static let tiny: [Conformance.Configuration] = [
@@ -51,9 +52,8 @@ enum BuiltInConfigurations {
     static let armV7Short: [Conformance.Configuration] = [.init("arm-v7s") { ARMv7Short() }]
 
     /// Upper-half input ranges: ARM TTBR1 tables (`0xffff...` addresses) and the sign-extended
-    /// RISC-V and x86-64 stage-1 tables, whose random operations run at the top of the 64-bit
-    /// space. Every check runs on them: the random ones at the top, the others at the bottom of
-    /// the range they can reach (see ``upperHalfChecks``).
+    /// RISC-V and x86-64 stage-1 tables. The random operations, estimates and batches run at
+    /// the top of the 64-bit space, the other checks at the bottom of the range.
     static let upperHalf: [Conformance.Configuration] = [
         .init("arm-lpae-64 4k s1 ias48 upper") { try ARMLPAE(vaRange: .upper) },
         .init("arm-lpae-64 16k s1 ias36 upper") { try ARMLPAE(granule: .size16K, inputAddressBits: 36, vaRange: .upper) },
@@ -64,11 +64,6 @@ enum BuiltInConfigurations {
         .init("riscv sv57 svnapot sign-extended") { try RISCV(RISCV.Configuration(mode: .sv57, svnapot: true)) },
         .init("x86-64 4-level sign-extended") { try X86_64(X86_64.Configuration(levels: .four)) },
     ]
-
-    /// The checks whose addresses follow the configuration's input range (the others use
-    /// table addresses from 0, which only lower and sign-extended ranges translate).
-    static let upperHalfChecks: [Conformance.Check] = [.contract, .randomOperations, .randomOperationsNonCoherent,
-                                                        .estimates, .preparedBatches]
 
     static let gpuLPAE: [Conformance.Configuration] = [
         .init("gpu-lpae ias48") { try GPULPAE() },

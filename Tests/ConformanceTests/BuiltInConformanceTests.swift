@@ -8,10 +8,4 @@ import Testing
     func conformance(_ configuration: Conformance.Configuration, _ check: Conformance.Check) {
         Conformance.check(check, on: configuration)
     }
-
-    /// Upper-half and sign-extended input ranges (`0xffff...` addresses).
-    @Test(arguments: BuiltInConfigurations.upperHalf, BuiltInConfigurations.upperHalfChecks)
-    func upperHalf(_ configuration: Conformance.Configuration, _ check: Conformance.Check) {
-        Conformance.check(check, on: configuration)
-    }
 }
