@@ -69,9 +69,14 @@ extension ConcurrentPageTable {
             return PageTableError(.misaligned, at: start, "address \(hex(start)) is not aligned to the \(hex(pageSize))-byte page")
         }
         if !geometry.contains(inputAddress: start, size: size) {
-            return PageTableError(.outOfRange, at: start, "\(hex(start)) + \(hex(size)) "
-                + (geometry.inputRange == .lower ? "exceeds the \(geometry.inputAddressBits)-bit input address space"
-                   : "is not inside one part of the \(geometry.inputAddressBits)-bit input range (\(geometry.inputRange))"))
+            let bits = geometry.inputAddressBits
+            let space: String
+            switch geometry.inputRange {
+            case .lower: space = "exceeds the \(bits)-bit input address space"
+            case .upper: space = "is not inside the upper \(bits)-bit input range (bits 63:\(bits) all ones)"
+            case .signExtended: space = "is not inside one half of the \(bits)-bit canonical (sign-extended) input range"
+            }
+            return PageTableError(.outOfRange, at: start, "\(hex(start)) + \(hex(size)) " + space)
         }
         return nil
     }
