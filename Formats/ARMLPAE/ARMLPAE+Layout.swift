@@ -17,6 +17,9 @@ extension ARMLPAE {
             guard (32...maximumBits).contains(oas) else {
                 throw ConfigurationError(description: "--oas \(oas): must be 32...\(maximumBits) with the \(granule) granule")
             }
+            guard configuration.vaRange == .lower || configuration.stage == .stage1 else {
+                throw ConfigurationError(description: "--va-range upper: stage 2 has no upper range (TTBR1 is a stage-1 register)")
+            }
             let pageShift = granule.shift
             let bitsPerLevel = pageShift - 3
             var levels = (ias - pageShift + bitsPerLevel - 1) / bitsPerLevel
@@ -45,7 +48,8 @@ extension ARMLPAE {
                                             tableBytes: bytes, tableAlignment: bytes, allowsLeaf: allowsLeaf,
                                             contiguousLog2: groups ? groupLog2 : 0))
             }
-            geometry = TableGeometry(levels: shapes, inputAddressBits: ias, outputAddressBits: oas)
+            geometry = TableGeometry(levels: shapes, inputAddressBits: ias, outputAddressBits: oas,
+                                     inputRange: configuration.vaRange == .upper ? .upper : .lower)
             startLevel = 4 - levels
             concatenatedTables = concatenated
         }

@@ -11,6 +11,8 @@ extension HardwareRegister.ID {
     public static let armVTTBR = Self(rawValue: 0x0001_0004)
     /// ARM LPAE stage 2: `VTCR_EL2`, the stage-2 translation control register.
     public static let armVTCR = Self(rawValue: 0x0001_0005)
+    /// ARM LPAE stage 1, upper range: `TTBR1_EL1`, the root table's address.
+    public static let armTTBR1 = Self(rawValue: 0x0001_0006)
 }
 
 extension ARMLPAE {
@@ -18,6 +20,10 @@ extension ARMLPAE {
     ///
     /// Stage 1: `TTBR0` (the root; ASID 0), `TCR` (T0SZ, walk cacheability and shareability,
     /// TG0, EPD1 so TTBR1 is never walked, IPS) and `MAIR` (see ``MemoryAttributeIndex``).
+    /// Stage 1, upper range: `TTBR1` instead, and a `TCR` with T1SZ (bits 21:16), the TTBR1
+    /// walk attributes (IRGN1, ORGN1, SH1: bits 29:24), TG1 (bits 31:30, its own encoding:
+    /// 0b10 4K, 0b01 16K, 0b11 64K), EPD0 (bit 7) so TTBR0 is never walked, and IPS; the
+    /// TTBR0 fields stay zero.
     /// Stage 2: `VTTBR` (the root; VMID 0) and `VTCR` (T0SZ, SL0 from the start level, walk
     /// attributes, TG0, PS, RES1 bit 31).
     public func registers(root: PhysicalAddress) -> [HardwareRegister] {
@@ -32,6 +38,17 @@ extension ARMLPAE {
         }
         let base = packedTableBase(root)
         switch configuration.stage {
+        case .stage1 where configuration.vaRange == .upper:
+            let upperGranule: UInt64
+            switch configuration.granule {
+            case .size4K: upperGranule = 0b10
+            case .size16K: upperGranule = 0b01
+            case .size64K: upperGranule = 0b11
+            }
+            let tcr = 1 << 7 | (64 - ias) << 16 | walk << 16 | upperGranule << 30 | physicalSizeField << 32
+            return [HardwareRegister(.armTTBR1, name: "TTBR1", value: base),
+                    HardwareRegister(.armTCR, name: "TCR", value: tcr),
+                    HardwareRegister(.armMAIR, name: "MAIR", value: MemoryAttributeIndex.mair)]
         case .stage1:
             let tcr = (64 - ias) | walk | granuleField << 14 | 1 << 23 | physicalSizeField << 32
             return [HardwareRegister(.armTTBR0, name: "TTBR0", value: base),

@@ -45,6 +45,15 @@ public struct ARMLPAE: PageTableFormat {
         case stage2 = 2
     }
 
+    /// Which half of the stage-1 virtual address space a table translates.
+    public enum VARange: String, CaseIterable, Hashable, Sendable {
+        /// `0 ..< 2^ias`, walked from TTBR0 (the only range at stage 2).
+        case lower
+        /// `2^64 - 2^ias ..< 2^64` (`0xffff...` addresses), walked from TTBR1: TCR gets T1SZ,
+        /// TG1 and the TTBR1 walk attributes, and EPD0 so TTBR0 is never walked.
+        case upper
+    }
+
     /// Everything that selects one ARM LPAE layout.
     public struct Configuration: Hashable, Sendable {
         /// The translation granule.
@@ -61,17 +70,21 @@ public struct ARMLPAE: PageTableFormat {
         /// allow. Turn it off for hardware or drivers that must not see the hint; no descriptor
         /// then carries bit 52.
         public var contiguousHint: Bool
+        /// The virtual address range (stage 1 only; stage 2 has no upper range).
+        public var vaRange: VARange
 
         /// Creates a configuration; defaults are 4 KiB, stage 1, 48-bit in and out, coherent,
-        /// contiguous groups on.
+        /// contiguous groups on, the lower range.
         public init(granule: Granule = .size4K, stage: Stage = .stage1, inputAddressBits: Int = 48,
-                    outputAddressBits: Int = 48, coherentWalk: Bool = true, contiguousHint: Bool = true) {
+                    outputAddressBits: Int = 48, coherentWalk: Bool = true, contiguousHint: Bool = true,
+                    vaRange: VARange = .lower) {
             self.granule = granule
             self.stage = stage
             self.inputAddressBits = inputAddressBits
             self.outputAddressBits = outputAddressBits
             self.coherentWalk = coherentWalk
             self.contiguousHint = contiguousHint
+            self.vaRange = vaRange
         }
     }
 
@@ -121,10 +134,10 @@ public struct ARMLPAE: PageTableFormat {
     /// Creates the format from its parameters (see ``Configuration``).
     public init(granule: Granule = .size4K, stage: Stage = .stage1, inputAddressBits: Int = 48,
                 outputAddressBits: Int = 48, coherentWalk: Bool = true,
-                contiguousHint: Bool = true) throws(ConfigurationError) {
+                contiguousHint: Bool = true, vaRange: VARange = .lower) throws(ConfigurationError) {
         try self.init(Configuration(granule: granule, stage: stage, inputAddressBits: inputAddressBits,
                                     outputAddressBits: outputAddressBits, coherentWalk: coherentWalk,
-                                    contiguousHint: contiguousHint))
+                                    contiguousHint: contiguousHint, vaRange: vaRange))
     }
 
     /// ARM's level number: `L3` for pages, counting up towards the top (`L-1` for 52-bit

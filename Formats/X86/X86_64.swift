@@ -11,9 +11,9 @@ import PageTable
 ///
 /// In the walker's numbering level 0 is the page table (PT), level 1 the page directory,
 /// level 2 the PDPT, level 3 the PML4 and level 4 the PML5; ``levelName(_:)`` shows these
-/// names. Input addresses are the low 48 (or 57) bits of a linear address, `0 ..< 2^48`: the
-/// upper half of that range is the sign-extended, upper half of the canonical address space
-/// (input `0x8000_0000_0000` is linear address `0xFFFF_8000_0000_0000`).
+/// names. Input addresses are canonical 48-bit (57-bit) linear addresses
+/// (``InputRange/signExtended``): `0 ..< 2^47` and, in the PML4's upper half,
+/// `0xFFFF_8000_0000_0000` and up; non-canonical addresses are `out-of-range`.
 ///
 /// Every leaf has A and D set up front and every pointer A set, so the processor never writes
 /// an entry and tables may be shared (``allowsSharedTables``); x86 processors never cache
@@ -79,7 +79,7 @@ public struct X86_64: PageTableFormat {
                           allowsLeaf: level <= 2)
         }
         geometry = TableGeometry(levels: levels, inputAddressBits: configuration.levels.inputAddressBits,
-                                 outputAddressBits: oas)
+                                 outputAddressBits: oas, inputRange: .signExtended)
         addressMask = ((1 << UInt64(oas)) - 1) & ~0xFFF
         reservedAddressBits = X86Bits.addressField & ~addressMask
     }

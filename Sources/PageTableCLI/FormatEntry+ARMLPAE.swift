@@ -15,25 +15,30 @@ extension FormatEntry {
             FormatOption(name: "oas", valueSyntax: "N", defaultValue: "48",
                          summary: "output-address size in bits"),
             .flag(name: "no-contiguous", summary: "write no contiguous groups: no descriptor gets the Contiguous bit"),
+            FormatOption(name: "va-range", valueSyntax: "lower|upper", defaultValue: "lower",
+                         summary: "stage 1: lower (TTBR0) or upper (TTBR1, 0xffff... addresses) virtual range"),
         ],
         build: { (settings, memory, allocator) throws(UsageError) in
             let granule = try settings.choice("granule", ["4k": ARMLPAE.Granule.size4K, "16k": .size16K, "64k": .size64K])
             let stage = try settings.choice("stage", ["1": ARMLPAE.Stage.stage1, "2": .stage2])
             let inputBits = try settings.integer("ias")
             let outputBits = try settings.integer("oas")
+            let vaRange = try settings.choice("va-range", ["lower": ARMLPAE.VARange.lower, "upper": .upper])
             let format: ARMLPAE
             do throws(ARMLPAE.ConfigurationError) {
                 format = try ARMLPAE(granule: granule, stage: stage, inputAddressBits: inputBits,
                                      outputAddressBits: outputBits, coherentWalk: !settings.nonCoherent,
-                                     contiguousHint: !settings.flag("no-contiguous"))
+                                     contiguousHint: !settings.flag("no-contiguous"), vaRange: vaRange)
             } catch {
                 throw UsageError("invalid \(ARMLPAE.formatName) configuration: \(error)")
             }
-            return try makeTable(format, memory: memory, allocator: allocator, parameters: [
+            var parameters: [String: JSONValue] = [
                 "granule": .string(granule.description),
                 "stage": .integer(Int64(stage.rawValue)),
                 "ias": .integer(Int64(inputBits)),
                 "oas": .integer(Int64(outputBits)),
-            ])
+            ]
+            if vaRange == .upper { parameters["vaRange"] = .string(vaRange.rawValue) }  // Lower: as before.
+            return try makeTable(format, memory: memory, allocator: allocator, parameters: parameters)
         })
 }

@@ -78,8 +78,11 @@ struct TableDumper {
                 }
                 flush()
                 let sharing = info.references > 1 ? ", shared by \(info.references) entries" : ""
-                lines.append(indent(depth) + name + " va \(info.virtualAddress.hexadecimal)-\(last.hexadecimal) "
-                    + "\(info.bytes) bytes" + sharing)
+                // A sign-extended top table covers two ranges, either side of the canonical hole.
+                let spans = info.level == geometry.topLevel && geometry.inputRange == .signExtended
+                    ? geometry.inputSpans.map { "\($0.lowerBound.hexadecimal)-\($0.upperBound.hexadecimal)" }.joined(separator: ",")
+                    : "\(info.virtualAddress.hexadecimal)-\(last.hexadecimal)"
+                lines.append(indent(depth) + name + " va \(spans) \(info.bytes) bytes" + sharing)
             case .leaf(let leaf):
                 if !everyLeaf, leaves?.continues(with: leaf) == true {
                     leaves?.count += 1

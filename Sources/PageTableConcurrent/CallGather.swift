@@ -20,7 +20,7 @@ extension ConcurrentPageTable {
     func sync(_ gather: inout CallGather) {
         if !gather.invalidations.isEmpty {
             syncs.add(1, ordering: .relaxed)
-            gather.invalidations.issue(to: invalidator)
+            gather.invalidations.issue(to: invalidator, geometry: geometry)
         }
         guard !gather.unlinked.isEmpty else { return }
         grace.synchronize()
@@ -30,23 +30,33 @@ extension ConcurrentPageTable {
         }
     }
 
-    /// Checks an input range: non-empty, page-aligned, inside the input-address space.
+    /// Checks an input range: non-empty, page-aligned, inside one part of the geometry's
+    /// ``InputRange`` (the walk then uses its table addresses, ``TableGeometry/tableAddress(of:)``).
     @inlinable
     func checkInput(_ start: VirtualAddress, size: UInt64) -> PageTableError? {
         let pageSize = geometry.pageSize
-        let (end, overflow) = start.addingReportingOverflow(size)
         if size == 0 || size & (pageSize &- 1) != 0 {
             return PageTableError(.misaligned, at: start, "size \(hex(size)) is not a positive multiple of the \(hex(pageSize))-byte page")
         }
         if start & (pageSize &- 1) != 0 {
             return PageTableError(.misaligned, at: start, "address \(hex(start)) is not aligned to the \(hex(pageSize))-byte page")
         }
-        if overflow || end > geometry.inputLimit {
-            return PageTableError(.outOfRange, at: start,
-                                  "\(hex(start)) + \(hex(size)) exceeds the \(geometry.inputAddressBits)-bit input address space")
+        if !geometry.contains(inputAddress: start, size: size) {
+            let bits = geometry.inputAddressBits
+            let space: String
+            switch geometry.inputRange {
+            case .lower: space = "exceeds the \(bits)-bit input address space"
+            case .upper: space = "is not inside the upper \(bits)-bit input range (bits 63:\(bits) all ones)"
+            case .signExtended: space = "is not inside one half of the \(bits)-bit canonical (sign-extended) input range"
+            }
+            return PageTableError(.outOfRange, at: start, "\(hex(start)) + \(hex(size)) " + space)
         }
         return nil
     }
+
+    /// The input address of the table address `address`.
+    @inlinable
+    func input(_ address: VirtualAddress) -> VirtualAddress { geometry.inputAddress(ofTable: address) }
 }
 
 /// `0x`-prefixed lower-case hexadecimal.

@@ -35,11 +35,12 @@ extension ConcurrentPageTable {
         } catch {
             return RangeOutcome(bytes: 0, error: error)
         }
-        var cursor = ConcurrentCursor(address: iova, output: physicalAddress, end: iova &+ size)
+        let start = geometry.tableAddress(of: iova)
+        var cursor = ConcurrentCursor(address: start, output: physicalAddress, end: start &+ size)
         var gather = CallGather()
         let error = mapItems(in: root, level: geometry.topLevel, cursor: &cursor, attributes: encoded, gather: &gather)
         sync(&gather)
-        return RangeOutcome(bytes: cursor.address &- iova, error: error)
+        return RangeOutcome(bytes: cursor.address &- start, error: error)
     }
 
     /// Maps from `cursor` into the table at `table` (of `level`) until the range or the table
@@ -55,10 +56,10 @@ extension ConcurrentPageTable {
             var descriptor = items.load(index)
             switch format.decode(descriptor, level: level) {
             case .leaf:
-                return PageTableError(.alreadyMapped, at: cursor.address, "a mapping already exists at \(hex(cursor.address))")
+                return PageTableError(.alreadyMapped, at: input(cursor.address), "a mapping already exists at \(hex(input(cursor.address)))")
             case .table(let child):
                 guard level > 0 else {
-                    return PageTableError(.alreadyMapped, at: cursor.address, "a mapping already exists at \(hex(cursor.address))")
+                    return PageTableError(.alreadyMapped, at: input(cursor.address), "a mapping already exists at \(hex(input(cursor.address)))")
                 }
                 if shape.allowsLeaf && (cursor.address | cursor.output) & (itemSize &- 1) == 0
                     && cursor.end &- cursor.address >= itemSize {
@@ -68,7 +69,7 @@ extension ConcurrentPageTable {
                     // covers the item, so no other call is in the table; a translate may be, so
                     // it is freed after this call's invalidation and a grace period.
                     guard holdsNoLeaves(child, level: level &- 1) else {
-                        return PageTableError(.alreadyMapped, at: cursor.address, "a mapping already exists at \(hex(cursor.address))")
+                        return PageTableError(.alreadyMapped, at: input(cursor.address), "a mapping already exists at \(hex(input(cursor.address)))")
                     }
                     var expected = descriptor
                     let leaf = format.leafDescriptor(template: format.leafTemplate(attributes, level: level, contiguous: false),
@@ -107,13 +108,13 @@ extension ConcurrentPageTable {
                     continue
                 }
                 guard level > 0 else {  // Unreachable: a page-aligned range always fits a page.
-                    return PageTableError(.alreadyMapped, at: cursor.address, "a mapping already exists at \(hex(cursor.address))")
+                    return PageTableError(.alreadyMapped, at: input(cursor.address), "a mapping already exists at \(hex(input(cursor.address)))")
                 }
                 let childLevel = level &- 1
                 guard let child = Self.allocateTable(shapes[childLevel], limit: geometry.tableAddressLimit,
                                                      memory: memory, allocator: allocator) else {
-                    return PageTableError(.outOfMemory, at: cursor.address,
-                                          "no \(shapes[childLevel].tableBytes)-byte table could be allocated to map \(hex(cursor.address))")
+                    return PageTableError(.outOfMemory, at: input(cursor.address),
+                                          "no \(shapes[childLevel].tableBytes)-byte table could be allocated to map \(hex(input(cursor.address)))")
                 }
                 counted(bytes: shapes[childLevel].tableBytes)
                 if needsCacheMaintenance { memory.makeVisible(child, bytes: shapes[childLevel].tableBytes) }

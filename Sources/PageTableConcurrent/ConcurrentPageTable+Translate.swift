@@ -25,7 +25,8 @@ extension ConcurrentPageTable {
     @inlinable
     func findLeaf(_ iova: VirtualAddress)
         -> (descriptor: Format.Descriptor, level: Int, base: PhysicalAddress, sizeShift: Int)? {
-        guard iova < geometry.inputLimit else { return nil }
+        guard geometry.contains(inputAddress: iova) else { return nil }
+        let iova = geometry.tableAddress(of: iova)
         let section = grace.enter()
         defer { grace.leave(section) }
         var table = root

@@ -15,11 +15,12 @@ extension ConcurrentPageTable {
     @inlinable
     public func unmap(iova: VirtualAddress, size: UInt64) -> RangeOutcome {
         if let error = checkInput(iova, size: size) { return RangeOutcome(bytes: 0, error: error) }
-        var cursor = ConcurrentCursor(address: iova, output: 0, end: iova &+ size)
+        let start = geometry.tableAddress(of: iova)
+        var cursor = ConcurrentCursor(address: start, output: 0, end: start &+ size)
         var gather = CallGather()
         let error = unmapItems(in: root, level: geometry.topLevel, cursor: &cursor, gather: &gather)
         sync(&gather)
-        return RangeOutcome(bytes: cursor.address &- iova, error: error)
+        return RangeOutcome(bytes: cursor.address &- start, error: error)
     }
 
     /// Unmaps from `cursor` in the table at `table` (of `level`) until the range or the table
@@ -52,14 +53,14 @@ extension ConcurrentPageTable {
             let descriptor = items.load(index)
             switch format.decode(descriptor, level: level) {
             case .empty:
-                return PageTableError(.notMapped, at: cursor.address, "nothing is mapped at \(hex(cursor.address))")
+                return PageTableError(.notMapped, at: input(cursor.address), "nothing is mapped at \(hex(input(cursor.address)))")
             case .leaf(_, let contiguous):
                 let count = contiguous ? 1 &<< shape.contiguousLog2 : 1
                 let leafSize = itemSize &* UInt64(count)
                 let leafStart = cursor.address & ~(leafSize &- 1)
                 guard leafStart == cursor.address, cursor.end &- cursor.address >= leafSize else {
-                    return PageTableError(.partialLeaf, at: cursor.address,
-                                          "\(hex(cursor.address)) would split the \(hex(leafSize))-byte leaf at \(hex(leafStart))")
+                    return PageTableError(.partialLeaf, at: input(cursor.address),
+                                          "\(hex(input(cursor.address))) would split the \(hex(leafSize))-byte leaf at \(hex(input(leafStart)))")
                 }
                 for member in index..<(index &+ count) {
                     items.store(member, 0)
@@ -70,7 +71,7 @@ extension ConcurrentPageTable {
                 index &+= count
             case .table(let child):
                 guard level > 0 else {
-                    return PageTableError(.notMapped, at: cursor.address, "nothing is mapped at \(hex(cursor.address))")
+                    return PageTableError(.notMapped, at: input(cursor.address), "nothing is mapped at \(hex(input(cursor.address)))")
                 }
                 let start = cursor.address
                 let itemStart = start & ~(itemSize &- 1)

@@ -32,13 +32,13 @@ struct AnswerChecker {
             checkRange(bytes: bytes, size: size, error: error, context)
             if all { require(error == nil || bytes == 0, "\(context): map-all left a prefix") }
             if bytes > 0 {
-                for probe in [iova, iova + bytes - 1, iova + bytes / 2 & ~0xFFF] {
+                for probe in [iova, iova &+ (bytes - 1), iova &+ (bytes / 2 & ~0xFFF)] {  // May end at 2^64.
                     require(table.translate(probe) == pa + (probe - iova), "\(context): 0x\(hex(probe)) translates wrong")
                 }
             }
             guard comparesLeaves, !isValidation(error) else { return }
             var model = self.model(before)
-            let predicted = model.map(iova, pa, size, attributes)
+            let predicted = model.map(t(iova), pa, size, attributes)
             if reservations.isEmpty {
                 compare(predicted, bytes, error, context)
             } else {
@@ -46,7 +46,7 @@ struct AnswerChecker {
                 return
             }
             var done = self.model(before)
-            if all && error != nil { } else { _ = done.map(iova, pa, bytes, attributes) }
+            if all && error != nil { } else { _ = done.map(t(iova), pa, bytes, attributes) }
             compareLeaves(done, context)
         case .mapList(let iova, _, let pages):
             let (bytes, error) = parse(answer, "mapped", context)
@@ -55,13 +55,13 @@ struct AnswerChecker {
             guard comparesLeaves, !isValidation(error), reservations.isEmpty else { return }
             let list = pages.map { (pa: $0.physicalAddress, length: $0.length) }
             var model = self.model(before)
-            compare(model.mapList(iova, list, attributes), bytes, error, context)
+            compare(model.mapList(t(iova), list, attributes), bytes, error, context)
             if error != .outOfMemory { compareLeaves(model, context) }
         case .mapRepeat(let iova, let pa, let pageSize, let size, _):
             let (bytes, error) = parse(answer, "mapped", context)
             checkRange(bytes: bytes, size: size, error: error, context)
             if bytes > 0 {
-                require(table.translate(iova) == pa && table.translate(iova + bytes - 1) == pa + pageSize - 1,
+                require(table.translate(iova) == pa && table.translate(iova &+ (bytes - 1)) == pa + pageSize - 1,
                         "\(context): a repeated page translates wrong")
             }
             guard comparesLeaves, !isValidation(error) else { return }
@@ -70,11 +70,11 @@ struct AnswerChecker {
                 return
             }
             var model = self.model(before)
-            let predicted = model.repeatPage(iova, size, pa, pageSize: pageSize, attributes)
+            let predicted = model.repeatPage(t(iova), size, pa, pageSize: pageSize, attributes)
             guard reservations.isEmpty else { return }
             compare(predicted, bytes, error, context)
             var done = self.model(before)
-            _ = done.repeatPage(iova, bytes, pa, pageSize: pageSize, attributes)
+            _ = done.repeatPage(t(iova), bytes, pa, pageSize: pageSize, attributes)
             compareLeaves(done, context)
         case .unmap(let iova, let size):
             let (bytes, error) = parse(answer, "unmapped", context)
@@ -82,35 +82,36 @@ struct AnswerChecker {
             if bytes > 0 { require(table.translate(iova) == nil, "\(context): still mapped") }
             guard comparesLeaves, !isValidation(error), reservations.isEmpty else { return }
             var model = self.model(before)
-            compare(model.unmap(iova, size), bytes, error, context)
+            compare(model.unmap(t(iova), size), bytes, error, context)
             var done = self.model(before)
-            _ = done.unmap(iova, bytes)
+            _ = done.unmap(t(iova), bytes)
             compareLeaves(done, context)
         case .protect(let iova, let size, _):
             let (bytes, error) = parse(answer, "protected", context)
             checkRange(bytes: bytes, size: size, error: error, context)
             guard comparesLeaves, !isValidation(error) else { return }
             var model = self.model(before)
-            compare(model.protect(iova, size, attributes), bytes, error, context)
+            compare(model.protect(t(iova), size, attributes), bytes, error, context)
             compareLeaves(self.model(before), context)  // Translations never change.
         case .translate(let iova):
             guard comparesLeaves else { return }
-            let expected = model(before).translate(iova)
+            let expected = model(before).translate(t(iova))
             require(answer == (expected.map { "0x" + hex($0) } ?? "unmapped"), "\(context): answered \(answer)")
         case .reserve(let iova, let size):
             let (bytes, error) = parse(answer, "reserved", context)
             require(error == nil ? bytes == size : bytes == 0, "\(context): \(answer)")
-            if error == nil { reservations[iova..<(iova + size), default: 0] += 1 }
+            if error == nil { reservations[t(iova)..<(t(iova) + size), default: 0] += 1 }
             if comparesLeaves { compareLeaves(model(before), context) }
         case .release(let iova, let size):
             let (bytes, error) = parse(answer, "released", context)
-            let (end, overflow) = iova.addingReportingOverflow(size)
-            let known = !overflow && reservations[iova..<end] != nil
+            let inside = table.geometry.contains(inputAddress: iova, size: size)
+            let range = inside ? t(iova)..<(t(iova) + size) : 0..<0
+            let known = inside && reservations[range] != nil
             require(known ? (error == nil && bytes == size) : (error == .notMapped && bytes == 0),
                     "\(context): \(answer)")
             if known {
-                reservations[iova..<end]! -= 1
-                if reservations[iova..<end] == 0 { reservations[iova..<end] = nil }
+                reservations[range]! -= 1
+                if reservations[range] == 0 { reservations[range] = nil }
             }
             if comparesLeaves { compareLeaves(model(before), context) }
         case .estimate, .estimateReserve:
@@ -121,10 +122,21 @@ struct AnswerChecker {
         }
     }
 
-    /// The table's leaves in address order (contiguous groups as one leaf).
+    /// The table address of an input address, which the reference model works with (upper
+    /// and sign-extended ranges: the low input bits); outside the range, past the model's.
+    private func t(_ address: UInt64) -> UInt64 {
+        let geometry = table.geometry
+        guard geometry.inputRange != .lower else { return address }
+        return geometry.contains(inputAddress: address) ? geometry.tableAddress(of: address) : geometry.inputLimit
+    }
+
+    /// The table's leaves in address order (contiguous groups as one leaf), at table addresses.
     private func leaves() -> [Mapping] {
         var leaves: [Mapping] = []
-        table.visit { if case .leaf(let mapping) = $0 { leaves.append(mapping) } }
+        table.visit { if case .leaf(var mapping) = $0 {
+            mapping.virtualAddress = table.geometry.tableAddress(of: mapping.virtualAddress)
+            leaves.append(mapping)
+        } }
         return leaves
     }
 

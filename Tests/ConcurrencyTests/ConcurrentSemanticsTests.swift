@@ -124,4 +124,36 @@ struct ConcurrentSemanticsTests {
         }
         #expect(table.reachableTables().count == table.tableCount && concurrentBuddy.liveBlocks == table.tableCount)
     }
+
+    /// An upper-range (TTBR1) table: the same outcomes as PageTable at the top of the 64-bit
+    /// space, errors naming the full addresses, lower addresses out of range.
+    @Test func upperRangeOutcomesMatchPageTable() throws {
+        let format = try ARMLPAE(contiguousHint: false, vaRange: .upper)
+        let arena = PhysicalArena(base: 0x8000_0000, size: 8 << 20)!
+        let buddy = BuddyAllocator(base: arena.base, size: arena.size / 2)!
+        let concurrentBuddy = BuddyAllocator(base: arena.base + UInt64(arena.size / 2), size: arena.size / 2)!
+        var reference = try PageTable(format: format, memory: arena, allocator: buddy, invalidator: OfflineInvalidator())
+        let table = try ConcurrentPageTable(format: format, memory: arena, allocator: concurrentBuddy,
+                                            invalidator: OfflineInvalidator())
+        var random = SeededGenerator(seed: baseSeed())
+        let window: UInt64 = 16 << 20
+        let base = 0 &- window  // The top 16 MiB, up to 0xffff_ffff_ffff_ffff.
+        for step in 0..<1000 {
+            let offset = (random.next() % (window >> 12)) << 12
+            let size = min((1 + random.next() % 64) << 12, window - offset)
+            if random.next() % 2 == 0 {
+                let expected = reference.map(iova: base + offset, to: 0x4000_0000 + offset, size: size, attributes: readWrite)
+                let got = table.map(iova: base + offset, to: 0x4000_0000 + offset, size: size, attributes: readWrite)
+                #expect(got == expected, "step \(step) map \(hex(base + offset))+\(hex(size)) (PAGETABLE_SEED=\(baseSeed()))")
+            } else {
+                let expected = reference.unmap(iova: base + offset, size: size)
+                let got = table.unmap(iova: base + offset, size: size)
+                #expect(got == expected, "step \(step) unmap \(hex(base + offset))+\(hex(size)) (PAGETABLE_SEED=\(baseSeed()))")
+            }
+            let probe = base + ((random.next() % (window >> 12)) << 12 | 0x18)
+            #expect(table.translate(probe) == reference.translate(probe), "step \(step) translate \(hex(probe))")
+        }
+        #expect(table.map(iova: 0x1000, to: 0, size: 0x1000, attributes: readWrite).error?.kind == .outOfRange)
+        #expect(table.translate(0x18) == nil)
+    }
 }

@@ -5,6 +5,7 @@ import PageTableTestSupport
 /// Every built-in format configuration the matrix covers. The names seed the random checks.
 enum BuiltInConfigurations {
     static let all: [Conformance.Configuration] = tiny + armLPAE + armLPAEWithoutGroups + armV7Short + gpuLPAE
+        + upperHalf
 
     /// The test format: deep trees of tiny tables, contiguous pairs, all three optional promises.
     static let tiny: [Conformance.Configuration] = [
@@ -49,6 +50,20 @@ enum BuiltInConfigurations {
 
     /// ARMv7 short descriptors: table pointers are 32 bits, so the arena lies below 4 GiB.
     static let armV7Short: [Conformance.Configuration] = [.init("arm-v7s") { ARMv7Short() }]
+
+    /// Upper-half input ranges: ARM TTBR1 tables (`0xffff...` addresses) and the sign-extended
+    /// RISC-V and x86-64 stage-1 tables. The random operations, estimates and batches run at
+    /// the top of the 64-bit space, the other checks at the bottom of the range.
+    static let upperHalf: [Conformance.Configuration] = [
+        .init("arm-lpae-64 4k s1 ias48 upper") { try ARMLPAE(vaRange: .upper) },
+        .init("arm-lpae-64 16k s1 ias36 upper") { try ARMLPAE(granule: .size16K, inputAddressBits: 36, vaRange: .upper) },
+        .init("arm-lpae-64 64k s1 ias52 oas52 upper", arenaBase: 0x000F_0000_0000_0000) {
+            try ARMLPAE(granule: .size64K, inputAddressBits: 52, outputAddressBits: 52, vaRange: .upper)
+        },
+        .init("riscv sv39 sign-extended") { try RISCV(RISCV.Configuration(mode: .sv39)) },
+        .init("riscv sv57 svnapot sign-extended") { try RISCV(RISCV.Configuration(mode: .sv57, svnapot: true)) },
+        .init("x86-64 4-level sign-extended") { try X86_64(X86_64.Configuration(levels: .four)) },
+    ]
 
     static let gpuLPAE: [Conformance.Configuration] = [
         .init("gpu-lpae ias48") { try GPULPAE() },

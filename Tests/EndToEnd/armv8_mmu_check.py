@@ -59,6 +59,8 @@ BLOCK_SIZES = {"4k": [2 * M, 1 * G], "16k": [32 * M], "64k": [512 * M]}
 PS_BITS = {0: 32, 1: 36, 2: 40, 3: 42, 4: 44, 5: 48, 6: 52}
 TG0_OF_SHIFT = {12: 0b00, 16: 0b01, 14: 0b10}
 SHIFT_OF_TG0 = {v: k for k, v in TG0_OF_SHIFT.items()}
+TG1_OF_SHIFT = {12: 0b10, 14: 0b01, 16: 0b11}  # TCR_EL1.TG1 has its own encoding
+SHIFT_OF_TG1 = {v: k for k, v in TG1_OF_SHIFT.items()}
 EXPECTED_MAIR = [0x44, 0xFF, 0x04, 0xF4]  # attribute index 0..3
 UNICORN_PARANGE = 44  # ID_AA64MMFR0_EL1.PARange of unicorn's cortex-a72 (0b0100)
 
@@ -71,8 +73,12 @@ ARM_FORMAT, GPU_FORMAT = "arm-lpae-64", "gpu-lpae"
 
 class Config:
     def __init__(self, name, stage, granule, ias, oas=48, memory_base=None, memory_size=None, mode="normal",
-                 format=ARM_FORMAT, contiguous=True):
+                 format=ARM_FORMAT, contiguous=True, upper=False):
         self.name, self.stage, self.granule, self.ias, self.oas = name, stage, granule, ias, oas
+        # --va-range upper (TTBR1): the script names 0xffff... addresses, `va_base` + the
+        # table address the generator and the model keep; unicorn walks them from TTBR1_EL1.
+        self.upper = upper
+        self.va_base = (1 << 64) - (1 << ias) if upper else 0
         self.memory_base, self.memory_size, self.mode = memory_base, memory_size, mode
         self.format = format
         self.gpu = format == GPU_FORMAT  # gpu-lpae: ARM LPAE stage 1, 4K granule, plus `repeat`
@@ -97,6 +103,8 @@ class Config:
         args += ["--ias", str(self.ias), "--oas", str(self.oas)]
         if not self.gpu and not self.contiguous:
             args.append("--no-contiguous")
+        if self.upper:
+            args += ["--va-range", "upper"]
         if self.memory_base is not None:
             args += ["--memory-base", "0x%x" % self.memory_base]
         if self.memory_size is not None:
@@ -131,6 +139,11 @@ CONFIGS = [
     Config("s1-16k-48-nocontig", 1, "16k", 48, contiguous=False),
     Config("s1-64k-48-nocontig", 1, "64k", 48, contiguous=False),
     Config("s2-4k-40-nocontig", 2, "4k", 40, contiguous=False),
+    # --va-range upper: TTBR1 tables for the 0xffff... range (TCR with T1SZ, TG1, EPD0).
+    Config("s1-4k-48-upper", 1, "4k", 48, upper=True),
+    Config("s1-4k-39-upper", 1, "4k", 39, upper=True),
+    Config("s1-16k-48-upper", 1, "16k", 48, upper=True),
+    Config("s1-64k-42-upper", 1, "64k", 42, upper=True),
     # gpu-lpae (stage 1, 4K) with `repeat` mappings built from shared tables.
     Config("gpu-48", 1, "4k", 48, format=GPU_FORMAT),
     Config("gpu-39", 1, "4k", 39, format=GPU_FORMAT),
@@ -731,7 +744,13 @@ class Walk:
 class Walker:
     def __init__(self, memory, base, stage, regs):
         self.mem, self.base, self.stage = memory, base, stage
-        if stage == 1:
+        if stage == 1 and "TTBR1" in regs:  # the upper range: T1SZ, TG1, TTBR1 (table addresses)
+            tcr = regs["TCR"]
+            self.ias = 64 - ((tcr >> 16) & 0x3F)
+            self.g = SHIFT_OF_TG1.get((tcr >> 30) & 3)
+            self.ps = PS_BITS.get((tcr >> 32) & 7, 48)
+            self.table = regs["TTBR1"] & ((1 << 48) - 2)
+        elif stage == 1:
             tcr = regs["TCR"]
             self.ias = 64 - (tcr & 0x3F)
             self.g = SHIFT_OF_TG0.get((tcr >> 14) & 3)
@@ -880,8 +899,9 @@ PSTATE_EL2H, SPSR_EL1H, SPSR_EL0T = 0x3C9, 0x3C5, 0x3C0  # DAIF masked
 
 
 class UnicornMMU:
-    def __init__(self, memory, base, stage, regs, region):
+    def __init__(self, memory, base, stage, regs, region, va_base=0):
         self.stage = stage
+        self.va_base = va_base  # upper range: probes are va_base + table address
         self.region = region[0]
         self.code = self.region
         self.inbuf = self.region + 0x1000
@@ -894,7 +914,8 @@ class UnicornMMU:
         self.pa_limit = 1 << self.parange  # larger output addresses give address-size faults
         self.narrowed = None
         if stage == 1:
-            self.va_limit = 1 << (64 - (regs["TCR"] & 0x3F))
+            size_field = (regs["TCR"] >> 16) & 0x3F if "TTBR1" in regs else regs["TCR"] & 0x3F
+            self.va_limit = 1 << (64 - size_field)
         else:
             ipa_bits = 64 - (regs["VTCR"] & 0x3F)
             if ipa_bits > self.parange:
@@ -930,8 +951,8 @@ class UnicornMMU:
             self.wr("HCR_EL2", 1 << 31)                 # RW
             self.wr("MAIR_EL1", regs["MAIR"])
             self.wr("TCR_EL1", regs["TCR"])
-            self.wr("TTBR0_EL1", regs["TTBR0"])
-            self.wr("TTBR1_EL1", 0)
+            self.wr("TTBR0_EL1", regs.get("TTBR0", 0))
+            self.wr("TTBR1_EL1", regs.get("TTBR1", 0))
             self.wr("SCTLR_EL1", sctlr | 1)            # M
         else:
             # VM: stage 2 on; DC: stage 1 off with Normal WB attributes, so the
@@ -968,12 +989,13 @@ class UnicornMMU:
 
     def at(self, vas):
         """Return [(par_e1r, par_e1w, par_e0r, par_e0w)] for each VA."""
+        vas = [(self.va_base + va) % (1 << 64) for va in vas]
         return at_batches(self, vas, lambda: self._enter(self.loop_start, PSTATE_EL2H), self.code, "Q",
                           (A64.UC_ARM64_REG_X5, A64.UC_ARM64_REG_X6, A64.UC_ARM64_REG_X7, A64.UC_ARM64_REG_PC))
 
     def can_execute(self, va, el):
         """True if an instruction fetch from `va` at EL1/EL0 is permitted."""
-        target = va & ~3
+        target = ((self.va_base + va) % (1 << 64)) & ~3
         self._enter(target, SPSR_EL1H if el == 1 else SPSR_EL0T)
         err = None
         try:
@@ -1119,7 +1141,7 @@ def check_replies(case, lines, res):
 def check_manifest(case, manifest, res):
     cfg = case.cfg
     problems = []
-    need = ["TTBR0", "TCR", "MAIR"] if cfg.stage == 1 else ["VTTBR", "VTCR"]
+    need = (["TTBR1", "TCR", "MAIR"] if cfg.upper else ["TTBR0", "TCR", "MAIR"]) if cfg.stage == 1 else ["VTTBR", "VTCR"]
     layout = manifest_layout(case, manifest, res, need)
     if layout is None:
         return None
@@ -1131,7 +1153,21 @@ def check_manifest(case, manifest, res):
             if manifest.get(key) != want:
                 problems.append("%s=%r, want %r" % (key, manifest.get(key), want))
     ps_want = {v: k for k, v in PS_BITS.items()}.get(cfg.oas)
-    if cfg.stage == 1:
+    if cfg.stage == 1 and cfg.upper:
+        tcr = regs["TCR"]
+        if "TTBR0" in regs or manifest.get("vaRange") != "upper":
+            problems.append("an upper-range manifest must have TTBR1 only and vaRange upper")
+        if regs["TTBR1"] & ((1 << 48) - 2) != root:
+            problems.append("TTBR1 0x%x does not point at root 0x%x" % (regs["TTBR1"], root))
+        if (tcr >> 16) & 0x3F != 64 - cfg.ias:
+            problems.append("TCR.T1SZ=%d, want %d" % ((tcr >> 16) & 0x3F, 64 - cfg.ias))
+        if (tcr >> 30) & 3 != TG1_OF_SHIFT[cfg.g]:
+            problems.append("TCR.TG1=%d, want %d" % ((tcr >> 30) & 3, TG1_OF_SHIFT[cfg.g]))
+        if not tcr & (1 << 7) or tcr & (1 << 23):
+            problems.append("TCR.EPD0 must be 1 and EPD1 0 (TCR 0x%x)" % tcr)
+        if ps_want is not None and (tcr >> 32) & 7 != ps_want:
+            problems.append("TCR.IPS=%d, want %d (%d bits)" % ((tcr >> 32) & 7, ps_want, cfg.oas))
+    elif cfg.stage == 1:
         tcr = regs["TCR"]
         if regs["TTBR0"] & ((1 << 48) - 2) != root:
             problems.append("TTBR0 0x%x does not point at root 0x%x" % (regs["TTBR0"], root))
@@ -1257,11 +1293,40 @@ def pick_harness_region(base, size):
     raise RuntimeError("no room for the harness code page")
 
 
+# Operations whose first argument is an input address.
+IOVA_OPERATIONS = {"map", "map-all", "map-list", "unmap", "protect", "translate", "repeat", "reserve", "release",
+                   "estimate", "estimate-reserve"}
+SUFFIXES = {"K": K, "M": M, "G": G, "T": 1 << 40}
+
+
+def upper_script(script, base):
+    """The script with every input address moved up by `base` (modulo 2^64): table address t
+    becomes the upper-range address base + t, and addresses beyond the table's range stay
+    beyond the upper range (below it or past 2^64), so every answer stays the same."""
+    out = []
+    for line in script.split("\n"):
+        tokens = line.split()
+        if len(tokens) > 1 and tokens[0] in IOVA_OPERATIONS:
+            word = tokens[1]
+            if word.lower().startswith("0x"):
+                value = int(word, 16)
+            elif word[-1:] in SUFFIXES:
+                value = int(word[:-1]) * SUFFIXES[word[-1]]
+            else:
+                value = int(word)
+            tokens[1] = "0x%x" % ((base + value) % (1 << 64))
+            line = " ".join(tokens)
+        out.append(line)
+    return "\n".join(out)
+
+
 def run_case(cfg, index, args, res, workdir):
     memory_base, memory_size = cfg.arena()
     region = pick_harness_region(memory_base, memory_size)
     case = Case(cfg, args.seed, index, memory_base, memory_size, region)
     script = case.generate(n_ops=args.ops, max_probes=args.probes)
+    if cfg.upper:
+        script = upper_script(script, cfg.va_base)
     cdir = os.path.join(workdir, "%s-case%d" % (cfg.name, index))
     os.makedirs(cdir, exist_ok=True)
     spath = os.path.join(cdir, "script.txt")
@@ -1295,7 +1360,7 @@ def run_case(cfg, index, args, res, workdir):
     pars, execs = {}, {}
     hw = 0
     if not args.no_unicorn and finals:
-        mmu = UnicornMMU(memory, base, cfg.stage, regs, region)
+        mmu = UnicornMMU(memory, base, cfg.stage, regs, region, cfg.va_base)
         if mmu.narrowed:
             note = ("%s: unicorn's PARange is %d bits, so stage-2 IPAs of %d bits are walked by unicorn "
                     "with VTCR_EL2.T0SZ narrowed to %d (IPAs below 2^%d); higher IPAs by the software walker only"

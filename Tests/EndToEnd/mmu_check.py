@@ -50,14 +50,36 @@ class Case:
 # ----------------------------------------------------------------------------
 # Scripts
 # ----------------------------------------------------------------------------
+def canonical(cfg, va):
+    """The script's address for table address `va` (the low input bits the model keeps): with
+    sign extension (RISC-V stage 1, x86-64) the upper half of the input range is the upper,
+    sign-extended half of the 64-bit space, which is what the tool takes and the hardware walks."""
+    bits = cfg.input_limit.bit_length() - 1
+    if getattr(cfg, "sign_extends", True) and va >> (bits - 1):
+        return va | (2 ** 64 - (1 << bits))
+    return va
+
+
+def translate(rng, cfg, va, final):
+    """A `translate` of table address `va`, written as the canonical address."""
+    op = common.translate_op(rng, canonical(cfg, va), final)
+    op["va"] = va
+    return op
+
+
 def generate(rng, cfg, ops_count):
     """-> (ops, model): a random script of maps (valid, invalid PROT, onto a mapping), unmaps
-    that never cut a leaf, and translates; each op carries the answer the model expects."""
+    that never cut a leaf, and translates; each op carries the answer the model expects.
+    The model keeps table addresses; the script names canonical ones (``canonical``)."""
     model = common.Model()
     ops = []
     page = cfg.leaf_sizes[0]
     big = cfg.leaf_sizes[1:]
     windows = [rng.randrange(0, cfg.input_limit // common.G) * common.G for _ in range(3)]
+    if getattr(cfg, "sign_extends", True):  # One window in each half, whatever the seed.
+        half = cfg.input_limit // 2 // common.G
+        windows[0] = rng.randrange(0, half) * common.G
+        windows[1] = rng.randrange(half, 2 * half) * common.G
     for _ in range(ops_count):
         r = rng.random()
         if r < 0.55:
@@ -80,16 +102,16 @@ def generate(rng, cfg, ops_count):
                 continue
             if rng.random() < 0.1:
                 prot = rng.choice(cfg.invalid_prots)
-                ops.append({"op": "map", "text": "map 0x%x 0x%x %s %s" % (va, pa, common.fmt_num(rng, length), prot),
+                ops.append({"op": "map", "text": "map 0x%x 0x%x %s %s" % (canonical(cfg, va), pa, common.fmt_num(rng, length), prot),
                             "want": "mapped 0 error invalid-attributes"})
                 continue
             prot = rng.choice(cfg.valid_prots)
-            ops.append({"op": "map", "text": "map 0x%x 0x%x %s %s" % (va, pa, common.fmt_num(rng, length), prot),
+            ops.append({"op": "map", "text": "map 0x%x 0x%x %s %s" % (canonical(cfg, va), pa, common.fmt_num(rng, length), prot),
                         "want": "mapped %d" % length})
             model.add(va, length, Record(va, pa, length, prot))
         elif r < 0.6 and model.live:
             s, e, rec = rng.choice(model.live)
-            ops.append({"op": "map", "text": "map 0x%x 0x%x 4K %s" % (s, cfg.pa_low, cfg.valid_prots[0]),
+            ops.append({"op": "map", "text": "map 0x%x 0x%x 4K %s" % (canonical(cfg, s), cfg.pa_low, cfg.valid_prots[0]),
                         "want": "mapped 0 error already-mapped"})
         elif r < 0.85 and model.live:
             s, e, rec = rng.choice(model.live)
@@ -98,12 +120,12 @@ def generate(rng, cfg, ops_count):
                 a, b = s, e
                 if common.block_cut(rec, a, b, big):
                     continue
-            ops.append({"op": "unmap", "text": "unmap 0x%x %s" % (a, common.fmt_num(rng, b - a)),
+            ops.append({"op": "unmap", "text": "unmap 0x%x %s" % (canonical(cfg, a), common.fmt_num(rng, b - a)),
                         "want": "unmapped %d" % (b - a)})
             model.remove(a, b - a)
         else:
             va = common.random_probe(rng, model, cfg.input_limit)
-            op = common.translate_op(rng, va, False)
+            op = translate(rng, cfg, va, False)
             op["want"] = expected_translation(model, va)
             ops.append(op)
     return ops, model
@@ -138,7 +160,7 @@ def run_case(driver, cfg, index, args, res, workdir, plant=None):
     cand = common.probe_candidates(rng, model, holes(model, cfg.input_limit), cfg.input_limit, 8)
     finals = common.choose_probes(rng, cand, cfg.input_limit, args.probes)
     for va in finals:
-        op = common.translate_op(rng, va, True)
+        op = translate(rng, cfg, va, True)
         op["want"] = expected_translation(model, va)
         ops.append(op)
     folder = os.path.join(workdir, "%s-%d" % (cfg.name, index))
@@ -180,7 +202,6 @@ def check_hardware(driver, machine, case, model, vas, res, args):
     """Loads, stores and fetches at every privilege level of the configuration at every probe
     VA. Drivers whose machine runs a whole batch at once (`batch`) get every request together."""
     cfg = case.cfg
-    bits = cfg.input_limit.bit_length() - 1
     privileges = getattr(cfg, "privileges", driver.PRIVILEGES)
     kinds = ("load", "store", "fetch") if args.exec else ("load", "store")
     requests, wants = [], []
@@ -188,10 +209,7 @@ def check_hardware(driver, machine, case, model, vas, res, args):
         rec = model.lookup(va)
         word = va & ~7
         pa = None if rec is None else rec.pa + word - rec.iova
-        # Stage-1 input addresses are the low `bits` bits of a virtual address; the upper half
-        # of the input space is the sign-extended (negative) half of the address space.
-        sign_extends = getattr(cfg, "sign_extends", True)
-        hardware_va = word | (2 ** 64 - (1 << bits)) if sign_extends and word >> (bits - 1) else word
+        hardware_va = canonical(cfg, word)
         for priv in privileges:
             for kind in kinds:
                 allowed = rec is not None and driver.allowed(cfg, rec.prot, priv, kind)

@@ -64,15 +64,18 @@ import Testing
         #expect(statistics(lines) == statistics(arm.lines) && !statistics(lines).isEmpty)
     }
 
-    /// Sv48 (the default) and Sv57 take the same script with their wider input spaces.
+    /// Sv48 (the default) and Sv57 take the same script with their wider input spaces: the
+    /// top page of the 64-bit space is canonical, the first address above the lower half is not.
     @Test(arguments: ["sv48", "sv57"])
     func widerModesMapHighAddresses(mode: String) {
-        let top: UInt64 = mode == "sv48" ? 1 << 48 : 1 << 57
-        let script = "map 0x\(String(top - 0x1000, radix: 16)) 0x80000000 4K rw\ntranslate 0x\(String(top - 1, radix: 16))\n"
-            + "map 0x\(String(top, radix: 16)) 0x80000000 4K rw\nmap 0x8000000000 0x8000000000 512G rwx\n"
-            + "translate 0x8000000123"
+        let half: UInt64 = mode == "sv48" ? 1 << 47 : 1 << 56
+        let script = "map 0xfffffffffffff000 0x80000000 4K rw\ntranslate 0xffffffffffffffff\n"
+            + "map 0x\(String(half, radix: 16)) 0x80000000 4K rw\nmap 0x8000000000 0x8000000000 512G rwx\n"
+            + "translate 0x8000000123\nmap 0x\(String(half - 0x1000, radix: 16)) 0x80000000 8K rw\n"
+            + "map 0x\(String(0 &- half, radix: 16)) 0x80000000 4K rw\ntranslate 0x\(String(half | 0x123, radix: 16))"
         #expect(riscv(script, ["--mode", mode]) == ["mapped 4096", "0x80000fff", "mapped 0 error out-of-range",
-                                                   "mapped 549755813888", "0x8000000123"])
+                                                   "mapped 549755813888", "0x8000000123", "mapped 0 error out-of-range",
+                                                   "mapped 4096", "unmapped"])
         #expect(riscv(script, ["--mode", mode]) == riscv(script, ["--mode", mode.uppercased()]))
     }
 

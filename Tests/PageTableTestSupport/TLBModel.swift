@@ -12,6 +12,10 @@ import PageTable
 ///
 /// Install it as the table's invalidator, set ``root`` after creating the table, let it walk
 /// (``translate(_:)``, ``prefetch(_:)``) between operations, and compare after each one.
+///
+/// Its public methods take input addresses (upper-range and sign-extended ones in full, see
+/// ``InputRange``); inside, entries are keyed by table address (the low input bits), so a
+/// range reaching 2^64 needs no special case.
 public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
     /// A cached leaf translation.
     public struct CachedLeaf: Hashable, Sendable {
@@ -50,8 +54,13 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
 
     /// Translates `iova` through the caches, walking and filling them on a miss.
     @discardableResult
-    public func translate(_ iova: VirtualAddress) -> PhysicalAddress? {
-        guard iova < geometry.inputLimit else { return nil }
+    public func translate(_ input: VirtualAddress) -> PhysicalAddress? {
+        guard geometry.contains(inputAddress: input) else { return nil }
+        return walk(geometry.tableAddress(of: input))
+    }
+
+    /// ``translate(_:)`` of the table address `iova`.
+    private func walk(_ iova: VirtualAddress) -> PhysicalAddress? {
         if let leaf = cachedLeaf(covering: iova) { return leaf.outputAddress + (iova - leaf.start) }
         var level = geometry.topLevel
         var table = root
@@ -98,7 +107,7 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
 
     public func invalidateLeaves(in range: Range<VirtualAddress>, levels: LevelSet) {
         leafInvalidations += 1
-        guard let range = filtered(range) else { return }
+        guard let range = filtered(range).map(tableRange) else { return }
         leaves = leaves.filter { !(levels.contains(level: $0.value.level) && overlaps($0.value.start, $0.value.size, range)) }
         dropInvalid(in: range) { levels.contains(level: $0) }
     }
@@ -107,7 +116,7 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
     /// everything cached below them in `range`.
     public func invalidateWalks(in range: Range<VirtualAddress>, levels: LevelSet) {
         walkInvalidations += 1
-        guard let range = filtered(range) else { return }
+        guard let range = filtered(range).map(tableRange) else { return }
         guard let highest = levels.levels.last else { return }
         for level in 0..<highest {
             walks[level] = walks[level]?.filter { !overlaps($0.value.start, $0.value.span, range) }
@@ -131,15 +140,16 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
     /// (the table's) says now: an attribute change that was not invalidated.
     public func staleAttributes(comparedWith attributes: (VirtualAddress) -> MapAttributes?,
                                 in range: Range<VirtualAddress>? = nil) -> [String] {
-        let range = range ?? 0..<geometry.inputLimit
-        return leaves.values.filter { overlaps($0.start, $0.size, range) && $0.attributes != attributes($0.start) }
+        let range = range.map(tableRange) ?? 0..<geometry.inputLimit
+        return leaves.values.filter { overlaps($0.start, $0.size, range) && $0.attributes != attributes(input($0.start)) }
             .map { "leaf \(hexString($0.start))+\(hexString($0.size)) has stale attributes" }
     }
 
-    public func staleEntries(comparedWith translate: (VirtualAddress) -> PhysicalAddress?,
+    public func staleEntries(comparedWith inputTranslate: (VirtualAddress) -> PhysicalAddress?,
                              in range: Range<VirtualAddress>? = nil) -> [String] {
         var stale: [String] = []
-        let range = range ?? 0..<geometry.inputLimit
+        let range = range.map(tableRange) ?? 0..<geometry.inputLimit
+        func translate(_ address: VirtualAddress) -> PhysicalAddress? { inputTranslate(input(address)) }
         for leaf in leaves.values where overlaps(leaf.start, leaf.size, range) {
             for probe in [leaf.start, leaf.start + leaf.size - 1] where translate(probe) != leaf.outputAddress + (probe - leaf.start) {
                 stale.append("leaf \(hexString(leaf.start))+\(hexString(leaf.size)) -> \(hexString(leaf.outputAddress)) is stale")
@@ -189,6 +199,18 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
         }
         return nil
     }
+
+    /// The table addresses of the input range `range` (ranges that span the canonical hole
+    /// cover both halves' parts of it, which are adjacent as table addresses).
+    private func tableRange(_ range: Range<VirtualAddress>) -> Range<VirtualAddress> {
+        guard geometry.inputRange != .lower, !range.isEmpty else { return range }
+        let first = geometry.tableAddress(of: range.lowerBound)
+        // The bound `UInt64.max` stands for 2^64 (a `Range` cannot end there).
+        let last = range.upperBound == .max ? geometry.inputLimit - 1 : geometry.tableAddress(of: range.upperBound - 1)
+        return first <= last ? first..<(last + 1) : 0..<0
+    }
+
+    private func input(_ tableAddress: VirtualAddress) -> VirtualAddress { geometry.inputAddress(ofTable: tableAddress) }
 
     private func filtered(_ range: Range<VirtualAddress>) -> Range<VirtualAddress>? {
         guard let requestFilter else { return range }

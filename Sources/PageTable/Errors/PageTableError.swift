@@ -28,7 +28,8 @@ public struct PageTableError: Error, Hashable, Sendable, CustomStringConvertible
         case notMapped = "not-mapped"
         /// An address or size is not a multiple of the smallest page.
         case misaligned = "misaligned"
-        /// An address lies beyond the input or output address size.
+        /// An address lies outside the input range (beyond the input size, non-canonical, or a
+        /// range across the canonical hole; see ``InputRange``) or beyond the output address size.
         case outOfRange = "out-of-range"
         /// No read and no write, or a combination the format cannot express.
         case invalidAttributes = "invalid-attributes"

@@ -10,8 +10,14 @@ public struct TableGeometry: Hashable, Sendable {
     @usableFromInline internal var storage: InlineLevels
     /// Number of levels (1 ... ``maximumLevels``).
     public let levelCount: Int
-    /// Width of input addresses: translatable addresses are `0 ..< 1 << inputAddressBits`.
+    /// Width of input addresses: the table indexes with the low `inputAddressBits` bits.
     public let inputAddressBits: Int
+    /// What the bits above them must be: which 64-bit addresses the table translates.
+    public let inputRange: InputRange
+    /// Added to an input address (wrapping) to make the translated range `0 ..< inputLimit`.
+    @usableFromInline let inputBias: UInt64
+    /// XORed onto a biased address to get the table's own address (the low bits).
+    @usableFromInline let inputFlip: UInt64
     /// Width of output addresses: mapped physical addresses and table addresses are below
     /// `1 << outputAddressBits`.
     public let outputAddressBits: Int
@@ -24,8 +30,10 @@ public struct TableGeometry: Hashable, Sendable {
     /// The levels must be consistent: each level's span is one item of the level above,
     /// level 0 allows leaves, and the top table covers the whole input-address space.
     /// Violations are programming errors of the format and trap here, at construction.
+    /// `inputRange` says which 64-bit input addresses the table translates (default: the low
+    /// `2^inputAddressBits`).
     public init(levels: [LevelGeometry], inputAddressBits: Int, outputAddressBits: Int,
-                tableAddressLimit: PhysicalAddress? = nil) {
+                tableAddressLimit: PhysicalAddress? = nil, inputRange: InputRange = .lower) {
         precondition((1...Self.maximumLevels).contains(levels.count), "1 to 6 levels")
         precondition(levels[0].allowsLeaf, "level 0 must hold leaves")
         for level in 1..<levels.count {
@@ -44,6 +52,13 @@ public struct TableGeometry: Hashable, Sendable {
         self.storage = storage
         self.levelCount = levels.count
         self.inputAddressBits = inputAddressBits
+        self.inputRange = inputRange
+        let limit: UInt64 = 1 << UInt64(inputAddressBits)
+        switch inputRange {
+        case .lower: (inputBias, inputFlip) = (0, 0)
+        case .upper: (inputBias, inputFlip) = (limit, 0)
+        case .signExtended: (inputBias, inputFlip) = (limit >> 1, limit >> 1)
+        }
         self.outputAddressBits = outputAddressBits
         let outputLimit: PhysicalAddress = outputAddressBits >= 64 ? .max : (1 << outputAddressBits) - 1
         self.tableAddressLimit = min(tableAddressLimit ?? outputLimit, outputLimit)
@@ -59,8 +74,54 @@ public struct TableGeometry: Hashable, Sendable {
     /// The smallest page size, `1 << levels[0].itemShift`.
     @inlinable public var pageSize: UInt64 { storage[0].itemSize }
 
-    /// One past the highest input address.
+    /// One past the highest table address: the table indexes `0 ..< inputLimit` (the low
+    /// ``inputAddressBits`` bits of an input address).
     @inlinable public var inputLimit: UInt64 { 1 &<< UInt64(inputAddressBits) }
+
+    /// Whether the table translates `address` (it lies in ``inputRange``).
+    @inlinable public func contains(inputAddress address: VirtualAddress) -> Bool {
+        address &+ inputBias < inputLimit
+    }
+
+    /// Whether `start ..< start + size` lies in one part of ``inputRange`` (it may end at 2^64).
+    @inlinable public func contains(inputAddress start: VirtualAddress, size: UInt64) -> Bool {
+        let biased = start &+ inputBias
+        let (end, overflow) = start.addingReportingOverflow(size)
+        // Biased, the translated addresses are one run `0 ..< inputLimit`: its end is the
+        // canonical hole, and a wrap past 2^64 is where a sign-extended upper half meets 0.
+        return biased < inputLimit && size <= inputLimit &- biased && (!overflow || end == 0)
+    }
+
+    /// The table address (low bits) of an input address in ``inputRange``.
+    @inlinable public func tableAddress(of address: VirtualAddress) -> UInt64 {
+        address & (inputLimit &- 1)
+    }
+
+    /// The input address whose table address is `tableAddress` (below ``inputLimit``): the
+    /// inverse of ``tableAddress(of:)``, sign-extended or with the upper bits set as
+    /// ``inputRange`` says.
+    @inlinable public func inputAddress(ofTable tableAddress: UInt64) -> VirtualAddress {
+        (tableAddress ^ inputFlip) &- inputBias
+    }
+
+    /// The input addresses of the table addresses `range`. A range reaching the top of the
+    /// 64-bit space ends at `UInt64.max`, one byte short (a `Range` cannot end at 2^64); every
+    /// page in it still starts below that bound.
+    @inlinable public func inputAddresses(ofTable range: Range<UInt64>) -> Range<VirtualAddress> {
+        let first = inputAddress(ofTable: range.lowerBound)
+        guard range.lowerBound < range.upperBound else { return first..<first }
+        let last = inputAddress(ofTable: range.upperBound &- 1)
+        return first..<(last == .max ? .max : last &+ 1)
+    }
+
+    /// The parts of ``inputRange`` as closed ranges of input addresses, lowest first.
+    public var inputSpans: [ClosedRange<VirtualAddress>] {
+        switch inputRange {
+        case .lower: return [0...inputLimit - 1]
+        case .upper: return [(0 &- inputLimit)...UInt64.max]
+        case .signExtended: return [0...(inputLimit >> 1) - 1, (0 &- (inputLimit >> 1))...UInt64.max]
+        }
+    }
 
     /// One past the highest output address (saturating at 2^64 - 1 for 64-bit outputs).
     @inlinable public var outputLimit: UInt64 {

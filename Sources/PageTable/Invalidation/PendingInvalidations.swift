@@ -3,7 +3,8 @@
 /// of each.
 ///
 /// One operation touches one contiguous input range, so the hulls are exact for single
-/// operations. ``PageTable``'s gather and the concurrent table's per-call gather both keep one.
+/// operations. Ranges are gathered as table addresses (the low input bits the walker indexes
+/// with) and turned into input addresses when issued. ``PageTable``'s gather and the concurrent table's per-call gather both keep one.
 @frozen @usableFromInline
 package struct PendingInvalidations {
     @usableFromInline var leafStart: VirtualAddress = .max
@@ -34,10 +35,15 @@ package struct PendingInvalidations {
     /// Whether the hardware must be told anything (an invalidation sync).
     @inlinable package var isEmpty: Bool { leafStart >= leafEnd && walkStart >= walkEnd }
 
-    /// Tells `invalidator` about the leaves, then about the walks (one call each, if any).
+    /// Tells `invalidator` about the leaves, then about the walks (one call each, if any), by
+    /// input address in `geometry`'s input range.
     @inlinable
-    package func issue<Invalidator: TLBInvalidator>(to invalidator: Invalidator) {
-        if leafStart < leafEnd { invalidator.invalidateLeaves(in: leafStart..<leafEnd, levels: leafLevels) }
-        if walkStart < walkEnd { invalidator.invalidateWalks(in: walkStart..<walkEnd, levels: walkLevels) }
+    package func issue<Invalidator: TLBInvalidator>(to invalidator: Invalidator, geometry: TableGeometry) {
+        if leafStart < leafEnd {
+            invalidator.invalidateLeaves(in: geometry.inputAddresses(ofTable: leafStart..<leafEnd), levels: leafLevels)
+        }
+        if walkStart < walkEnd {
+            invalidator.invalidateWalks(in: geometry.inputAddresses(ofTable: walkStart..<walkEnd), levels: walkLevels)
+        }
     }
 }

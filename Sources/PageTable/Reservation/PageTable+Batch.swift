@@ -124,9 +124,9 @@ extension PageTable {
     private func emptyTableEstimate(iova: VirtualAddress, size: UInt64,
                                     physicalAddress: PhysicalAddress) throws(PageTableError) -> TableEstimate {
         var estimate = TableEstimate(levels: geometry.levelCount)
-        let end = try checkInputRange(iova, size: size)
-        countTables(in: nil, level: geometry.topLevel, base: 0, range: iova..<end,
-                 placement: LeafPlacement(offset: physicalAddress &- iova, largestShift: .max), into: &estimate)
+        let range = try checkInputRange(iova, size: size)
+        countTables(in: nil, level: geometry.topLevel, base: 0, range: range,
+                 placement: LeafPlacement(offset: physicalAddress &- range.lowerBound, largestShift: .max), into: &estimate)
         return estimate
     }
 }

@@ -7,14 +7,14 @@ extension PageTable {
     /// neither do parts already covered by larger leaves (such a map would conflict there).
     public func estimateMap(iova: VirtualAddress, size: UInt64,
                             physicalAddress: PhysicalAddress? = nil) throws(PageTableError) -> TableEstimate {
-        let end = try checkInputRange(iova, size: size)
+        let range = try checkInputRange(iova, size: size)
         if let physicalAddress { try checkOutputRange(physicalAddress, size: size, iova: iova) }
         var estimate = TableEstimate(levels: geometry.levelCount)
         // Leaves may be used only where both addresses align; with no output address given,
         // only pages of the smallest size.
-        let placement = physicalAddress.map { LeafPlacement(offset: $0 &- iova, largestShift: .max) }
+        let placement = physicalAddress.map { LeafPlacement(offset: $0 &- range.lowerBound, largestShift: .max) }
             ?? LeafPlacement(offset: 0, largestShift: shapes[0].itemShift)
-        countTables(in: root, level: geometry.topLevel, base: 0, range: iova..<end, placement: placement, into: &estimate)
+        countTables(in: root, level: geometry.topLevel, base: 0, range: range, placement: placement, into: &estimate)
         return estimate
     }
 
@@ -23,11 +23,11 @@ extension PageTable {
     /// part (at most one path per end of the range, so about 2 x levels). Exact for an unmap
     /// that succeeds.
     public func estimateUnmap(iova: VirtualAddress, size: UInt64) throws(PageTableError) -> TableEstimate {
-        let end = try checkInputRange(iova, size: size)
+        let range = try checkInputRange(iova, size: size)
         var estimate = TableEstimate(levels: geometry.levelCount)
         guard !shared.isEmpty else { return estimate }
         var counts = ReferenceChanges()
-        countCopies(in: root, level: geometry.topLevel, base: 0, range: iova..<end, counts: &counts, into: &estimate)
+        countCopies(in: root, level: geometry.topLevel, base: 0, range: range, counts: &counts, into: &estimate)
         return estimate
     }
 

@@ -9,7 +9,7 @@ extension PageTable {
     public mutating func reserve(iova: VirtualAddress, size: UInt64) -> RangeOutcome {
         let range: Range<VirtualAddress>
         do throws(PageTableError) {
-            range = iova..<(try checkInputRange(iova, size: size))
+            range = try checkInputRange(iova, size: size)
         } catch {
             return RangeOutcome(bytes: 0, error: error)
         }
@@ -33,8 +33,9 @@ extension PageTable {
     /// left empty and unpinned (after the invalidation sync). A range that was not reserved is
     /// `not-mapped`.
     public mutating func release(iova: VirtualAddress, size: UInt64) -> RangeOutcome {
-        let (end, overflow) = iova.addingReportingOverflow(size)
-        guard !overflow, let position = reservations.reservations.firstIndex(where: { $0.range == iova..<end }) else {
+        let start = geometry.tableAddress(of: iova)
+        guard geometry.contains(inputAddress: iova, size: size),
+              let position = reservations.reservations.firstIndex(where: { $0.range == start..<(start &+ size) }) else {
             return RangeOutcome(bytes: 0, error: PageTableError(.notMapped, at: iova,
                                 "no reservation of \(hex(iova)) + \(hex(size))"))
         }
@@ -42,13 +43,13 @@ extension PageTable {
         for table in reservation.pinned { reservations.unpin(table) }
         reservations.spareCount -= reservation.spares.reduce(0) { $0 + $1.count }
         freeSpares(reservation.spares)
-        prune(root, level: geometry.topLevel, base: 0, range: iova..<end)
+        prune(root, level: geometry.topLevel, base: 0, range: reservation.range)
         sync()
         return RangeOutcome(bytes: size)
     }
 
     /// The reserved ranges, one entry per reservation.
-    public var reservedRanges: [Range<VirtualAddress>] { reservations.reservations.map { $0.range } }
+    public var reservedRanges: [Range<VirtualAddress>] { reservations.reservations.map { inputRange($0.range) } }
 
     /// Creates and pins the tables below `table` (of `level`) that `range` needs, and sets
     /// aside as `spares` the tables that parts now covered by large leaves would need.
@@ -77,7 +78,7 @@ extension PageTable {
                 for (below, count) in needed.tablesPerLevel.enumerated() {
                     for _ in 0..<count {
                         guard let spare = allocateTable(level: below, for: nil) else {
-                            return .outOfMemory(start, bytes: shapes[below].tableBytes)
+                            return .outOfMemory(inputAddress(start), bytes: shapes[below].tableBytes)
                         }
                         spares[below].append(spare)
                     }
@@ -87,7 +88,7 @@ extension PageTable {
                 child = existing
             case .empty:
                 guard let fresh = allocateTable(level: level - 1, for: nil) else {
-                    return .outOfMemory(start, bytes: shapes[level - 1].tableBytes)
+                    return .outOfMemory(inputAddress(start), bytes: shapes[level - 1].tableBytes)
                 }
                 var below: [PhysicalAddress] = []
                 if let error = populate(fresh, level: level - 1, base: start, range: range, pinned: &below, spares: &spares) {

@@ -4,7 +4,7 @@ extension PageTable {
     /// kept for parts a large leaf or a shared table covers. Exact: a pool of this many tables
     /// of these sizes is enough for the reservation, and no smaller one is.
     public func estimateReserve(iova: VirtualAddress, size: UInt64) throws(PageTableError) -> TableEstimate {
-        let range = iova..<(try checkInputRange(iova, size: size))
+        let range = try checkInputRange(iova, size: size)
         var estimate = TableEstimate(levels: geometry.levelCount)
         countReservation(in: root, level: geometry.topLevel, base: 0, range: range, into: &estimate)
         return estimate

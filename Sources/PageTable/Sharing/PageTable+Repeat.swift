@@ -37,7 +37,7 @@ extension PageTable {
             return RangeOutcome(bytes: 0, error: PageTableError(.misaligned, at: iova,
                                 "page size \(hex(pageSize)) is not a leaf size of \(format.name)"))
         }
-        let end: VirtualAddress
+        let range: Range<VirtualAddress>
         let template: Format.Descriptor
         let encoded: Format.EncodedAttributes
         do throws(PageTableError) {
@@ -45,7 +45,7 @@ extension PageTable {
                 throw PageTableError(.misaligned, at: iova,
                                      "\(hex(iova)) + \(hex(size)) -> \(hex(physicalAddress)) is not aligned to \(hex(pageSize))")
             }
-            end = try checkInputRange(iova, size: size)
+            range = try checkInputRange(iova, size: size)
             try checkOutputRange(physicalAddress, size: pageSize, iova: iova)
             encoded = try format.encode(attributes)
             let leaf = format.leafTemplate(encoded, level: pageLevel, contiguous: false)
@@ -55,10 +55,10 @@ extension PageTable {
         }
         var chain = RepeatChain(pageLevel: pageLevel, leaf: template, levels: geometry.levelCount,
                                 output: physicalAddress, attributes: encoded)
-        var cursor = UnmapCursor(address: iova, end: end)
+        var cursor = UnmapCursor(address: range.lowerBound, end: range.upperBound)
         let error = repeatItems(in: root, level: geometry.topLevel, linked: true, cursor: &cursor, chain: &chain)
         releaseUnusedChain(&chain)
-        return RangeOutcome(bytes: cursor.address - iova, error: error)
+        return RangeOutcome(bytes: cursor.address - range.lowerBound, error: error)
     }
 
     /// Repeats from `cursor` in the table at `table` (of `level`) until the range or the table ends.
@@ -87,7 +87,7 @@ extension PageTable {
                     index += 1
                     continue
                 }
-                guard existing == .empty else { return .alreadyMapped(start) }
+                guard existing == .empty else { return .alreadyMapped(inputAddress(start)) }
                 items[index] = chain.leaf
                 changes.add(index, count: 1)
                 if linked { noteFilled(start, start + shape.itemSize, level: level) }
@@ -97,10 +97,10 @@ extension PageTable {
             }
             switch existing {
             case .leaf:
-                return .alreadyMapped(start)
+                return .alreadyMapped(inputAddress(start))
             case .table(let child):
                 // A shared table is complete: every page below it is mapped.
-                if shared.isShared(child) { return .alreadyMapped(start) }
+                if shared.isShared(child) { return .alreadyMapped(inputAddress(start)) }
                 if let error = repeatItems(in: child, level: level - 1, linked: linked, cursor: &cursor, chain: &chain) {
                     return error
                 }
@@ -110,14 +110,14 @@ extension PageTable {
                 // repeats there must not allocate.
                 if covers && format.allowsSharedTables && !reservations.hasSpare(level: level - 1, for: start) {
                     guard let table = chainTable(level: level - 1, &chain) else {
-                        return .outOfMemory(start, bytes: shapes[level - 1].tableBytes)
+                        return .outOfMemory(inputAddress(start), bytes: shapes[level - 1].tableBytes)
                     }
                     child = table
                     shared.retain(child)
                     cursor.address += shape.itemSize
                 } else {
                     guard let fresh = allocateTable(level: level - 1, for: start) else {
-                        return .outOfMemory(start, bytes: shapes[level - 1].tableBytes)
+                        return .outOfMemory(inputAddress(start), bytes: shapes[level - 1].tableBytes)
                     }
                     let error = repeatItems(in: fresh, level: level - 1, linked: false, cursor: &cursor, chain: &chain)
                     guard cursor.address != start else {

@@ -15,7 +15,7 @@ extension PageTable {
                   shapes[$0].allowsLeaf && shapes[$0].itemShift == shift }) else {
             throw PageTableError(.misaligned, at: iova, "\(hex(iova)) + \(hex(size)) is not a repeat of \(hex(pageSize)) pages")
         }
-        let range = iova..<(try checkInputRange(iova, size: size))
+        let range = try checkInputRange(iova, size: size)
         var estimate = TableEstimate(levels: geometry.levelCount)
         guard format.allowsSharedTables else {
             countTables(in: onEmptyTable ? nil : root, level: geometry.topLevel, base: 0, range: range,

@@ -72,20 +72,21 @@ extension PageTable {
     mutating func mapRange(iova: VirtualAddress, to physicalAddress: PhysicalAddress, size: UInt64,
                            attributes: MapAttributes, largestLeafShift: Int = .max) -> RangeOutcome {
         let encoded: Format.EncodedAttributes
-        let end: VirtualAddress
+        let range: Range<VirtualAddress>
         do throws(PageTableError) {
-            end = try checkInputRange(iova, size: size)
+            range = try checkInputRange(iova, size: size)
             try checkOutputRange(physicalAddress, size: size, iova: iova)
             encoded = try encode(attributes)
         } catch {
             return RangeOutcome(bytes: 0, error: error)
         }
-        let straight = mapOneLeaf(iova, to: physicalAddress, size: size, largestLeafShift: largestLeafShift,
+        let straight = mapOneLeaf(range.lowerBound, to: physicalAddress, size: size, largestLeafShift: largestLeafShift,
                                   attributes: encoded)
         if straight.handled { return RangeOutcome(bytes: straight.error == nil ? size : 0, error: straight.error) }
-        var cursor = MapCursor(address: iova, output: physicalAddress, end: end, largestLeafShift: largestLeafShift)
+        var cursor = MapCursor(address: range.lowerBound, output: physicalAddress, end: range.upperBound,
+                               largestLeafShift: largestLeafShift)
         let error = mapItems(in: root, level: geometry.topLevel, linked: true, cursor: &cursor, attributes: encoded)
-        return RangeOutcome(bytes: cursor.address &- iova, error: error)
+        return RangeOutcome(bytes: cursor.address &- range.lowerBound, error: error)
     }
 
     /// The format's encoding of `attributes`, reusing the last one when they are the same.
@@ -208,7 +209,7 @@ extension PageTable {
                                  leaf: (output: PhysicalAddress, groupLog2: Int, attributes: Format.EncodedAttributes))
         -> (table: PhysicalAddress?, error: PageTableError?) {
         guard let table = allocateTable(level: level, for: iova) else {
-            return (nil, .outOfMemory(iova, bytes: shapes[level].tableBytes))
+            return (nil, .outOfMemory(inputAddress(iova), bytes: shapes[level].tableBytes))
         }
         let index = shapes[level].index(of: iova)
         if level == leafLevel {
@@ -368,7 +369,7 @@ extension PageTable {
             while index < end {
                 let existing = items[index]
                 if existing != 0, format.decode(existing, level: level) != .empty {
-                    return .alreadyMapped(cursor.address &+ UInt64(truncatingIfNeeded: index &- start) &* itemSize)
+                    return .alreadyMapped(inputAddress(cursor.address &+ UInt64(truncatingIfNeeded: index &- start) &* itemSize))
                 }
                 items[index] = descriptor
                 descriptor &+= stride
@@ -379,7 +380,7 @@ extension PageTable {
         while index < end {
             let existing = items[index]
             if existing != 0, format.decode(existing, level: level) != .empty {
-                return .alreadyMapped(cursor.address &+ UInt64(truncatingIfNeeded: index &- start) &* itemSize)
+                return .alreadyMapped(inputAddress(cursor.address &+ UInt64(truncatingIfNeeded: index &- start) &* itemSize))
             }
             items[index] = format.leafDescriptor(template: template, outputAddress: output, level: level)
             output &+= itemSize
@@ -427,7 +428,7 @@ extension PageTable {
         let done = UInt64(truncatingIfNeeded: end &- start) &* shape.itemSize
         cursor.address &+= done
         cursor.output &+= done
-        return conflict ? .alreadyMapped(cursor.address) : nil
+        return conflict ? .alreadyMapped(inputAddress(cursor.address)) : nil
     }
 
     /// Whether every occupied item of `start ..< start + count` is an empty table pinned by a
@@ -453,18 +454,18 @@ extension PageTable {
     mutating func mapBelow(_ items: TableItems<Format.Descriptor>, index: Int, level: Int, linked: Bool,
                            cursor: inout MapCursor, attributes: Format.EncodedAttributes)
         -> (linked: Bool, error: PageTableError?) {
-        guard level > 0 else { return (false, .alreadyMapped(cursor.address)) }  // Unreachable: level 0 holds every page.
+        guard level > 0 else { return (false, .alreadyMapped(inputAddress(cursor.address))) }  // Unreachable: level 0 holds every page.
         switch format.decode(items[index], level: level) {
         case .table(let child):
             // A shared table is complete: the first leaf placed in it would conflict.
-            if !shared.isEmpty && shared.isShared(child) { return (false, .alreadyMapped(cursor.address)) }
+            if !shared.isEmpty && shared.isShared(child) { return (false, .alreadyMapped(inputAddress(cursor.address))) }
             return (false, mapItems(in: child, level: level &- 1, linked: linked, cursor: &cursor, attributes: attributes))
         case .leaf:
-            return (false, .alreadyMapped(cursor.address))
+            return (false, .alreadyMapped(inputAddress(cursor.address)))
         case .empty:
             let childLevel = level &- 1
             guard let child = allocateTable(level: childLevel, for: cursor.address) else {
-                return (false, .outOfMemory(cursor.address, bytes: shapes[childLevel].tableBytes))
+                return (false, .outOfMemory(inputAddress(cursor.address), bytes: shapes[childLevel].tableBytes))
             }
             let start = cursor.address
             let error = mapItems(in: child, level: childLevel, linked: false, cursor: &cursor, attributes: attributes)

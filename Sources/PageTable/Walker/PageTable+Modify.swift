@@ -28,16 +28,17 @@ extension PageTable {
     @inlinable
     mutating func modifyRange(iova: VirtualAddress, size: UInt64, preTable: (TableVisit) -> WalkStep,
                               leaf: (inout LeafEdit) -> WalkStep, postTable: (TableVisit) -> Void) -> RangeOutcome {
-        let end: VirtualAddress
+        let range: Range<VirtualAddress>
         do throws(PageTableError) {
-            end = try checkInputRange(iova, size: size)
+            range = try checkInputRange(iova, size: size)
         } catch {
             return RangeOutcome(bytes: 0, error: error)
         }
-        var cursor = EditCursor(address: iova, end: end)
+        let end = range.upperBound
+        var cursor = EditCursor(address: range.lowerBound, end: end)
         let error = modifyItems(in: root, level: geometry.topLevel, cursor: &cursor, preTable: preTable, leaf: leaf,
                                 postTable: postTable)
-        return RangeOutcome(bytes: min(cursor.address, end) &- iova, error: error)
+        return RangeOutcome(bytes: min(cursor.address, end) &- range.lowerBound, error: error)
     }
 
     /// Walks from `cursor` in the table at `table` (of `level`) to the end of the range or the
@@ -64,7 +65,7 @@ extension PageTable {
                 let leafSize = itemSize &* UInt64(count)
                 let leafStart = cursor.address & ~(leafSize &- 1)
                 let current = format.attributes(ofLeaf: items[first], level: level)
-                var edit = LeafEdit(mapping: Mapping(virtualAddress: leafStart, physicalAddress: base, size: leafSize,
+                var edit = LeafEdit(mapping: Mapping(virtualAddress: inputAddress(leafStart), physicalAddress: base, size: leafSize,
                                                      level: level, attributes: current))
                 let step = leaf(&edit)
                 if edit.attributes != current {
@@ -87,7 +88,7 @@ extension PageTable {
                 index = first &+ count
                 if step == .stop { cursor.stopped = true }
             case .table(var child):
-                let visit = TableVisit(level: level &- 1, range: itemStart..<(itemStart &+ itemSize), address: child)
+                let visit = TableVisit(level: level &- 1, range: inputRange(itemStart..<(itemStart &+ itemSize)), address: child)
                 switch preTable(visit) {
                 case .stop:
                     cursor.stopped = true
@@ -101,7 +102,7 @@ extension PageTable {
                 }
                 if !shared.isEmpty && shared.isShared(child) {
                     guard let copy = copyOnWrite(child, level: level &- 1) else {
-                        return .outOfMemory(cursor.address, bytes: shapes[level &- 1].tableBytes)
+                        return .outOfMemory(inputAddress(cursor.address), bytes: shapes[level &- 1].tableBytes)
                     }
                     items[index] = format.tableDescriptor(address: copy, level: level)
                     changes.add(index, count: 1)

@@ -13,28 +13,29 @@ extension PageTable {
     /// had `attributes` are not touched.
     @inlinable
     public mutating func protect(iova: VirtualAddress, size: UInt64, attributes: MapAttributes) -> RangeOutcome {
-        let end: VirtualAddress
+        let range: Range<VirtualAddress>
         do throws(PageTableError) {
-            end = try checkInputRange(iova, size: size)
+            range = try checkInputRange(iova, size: size)
             _ = try encode(attributes)
         } catch {
             return RangeOutcome(bytes: 0, error: error)
         }
         // First the covered prefix (read only), then the edit of exactly that prefix.
-        var address = iova
+        var address = range.lowerBound
+        let end = range.upperBound
         var stop: PageTableError? = nil
         while address < end {
-            guard let leaf = findLeaf(address) else { stop = .notMapped(address); break }
+            guard let leaf = leaf(at: address) else { stop = .notMapped(inputAddress(address)); break }
             let leafSize: UInt64 = 1 &<< UInt64(leaf.sizeShift)
             let leafStart = address & ~(leafSize &- 1)
             guard leafStart == address, end &- address >= leafSize else {
-                stop = .partialLeaf(address, leafStart: leafStart, leafSize: leafSize)
+                stop = .partialLeaf(inputAddress(address), leafStart: inputAddress(leafStart), leafSize: leafSize)
                 break
             }
             address &+= leafSize
         }
-        guard address > iova else { return RangeOutcome(bytes: 0, error: stop) }
-        let edited = modify(iova: iova, size: address &- iova) { edit in
+        guard address > range.lowerBound else { return RangeOutcome(bytes: 0, error: stop) }
+        let edited = modify(iova: iova, size: address &- range.lowerBound) { edit in
             edit.attributes = attributes
             return .proceed
         }

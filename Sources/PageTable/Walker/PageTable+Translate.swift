@@ -1,6 +1,6 @@
 extension PageTable {
-    /// The physical address `iova` translates to, or `nil` if it is not mapped (or beyond the
-    /// input-address space). Physical address 0 is a valid answer.
+    /// The physical address `iova` translates to, or `nil` if it is not mapped (or outside the
+    /// geometry's ``InputRange``, for example non-canonical). Physical address 0 is a valid answer.
     ///
     /// Always inlined: in a caller's loop the table's fields are then loaded once, not per
     /// lookup.
@@ -28,18 +28,23 @@ extension PageTable {
     @inlinable @inline(__always)
     func findLeaf(_ iova: VirtualAddress)
         -> (descriptor: Format.Descriptor, level: Int, base: PhysicalAddress, sizeShift: Int)? {
-        // No branch before the walk: an address beyond the input space walks address 0 (a
+        // No branch before the walk: an address outside the input range walks address 0 (a
         // readable item of the top table) and answers nil. The walk's first loads (root,
         // shapes, memory) then run on every lookup, so a caller's loop can hoist them.
-        let inRange = iova < geometry.inputLimit
-        let address = inRange ? iova : 0
-        let leaf: (descriptor: Format.Descriptor, level: Int, base: PhysicalAddress, sizeShift: Int)?
-        switch geometry.topLevel {
-        case 2: leaf = walk(address, from: 2)
-        case 3: leaf = walk(address, from: 3)
-        default: leaf = walk(address, from: geometry.topLevel)
-        }
+        let inRange = geometry.contains(inputAddress: iova)
+        let leaf = leaf(at: inRange ? geometry.tableAddress(of: iova) : 0)
         return inRange ? leaf : nil
+    }
+
+    /// The leaf covering the table address `address` (below the geometry's input limit).
+    @inlinable @inline(__always)
+    func leaf(at address: VirtualAddress)
+        -> (descriptor: Format.Descriptor, level: Int, base: PhysicalAddress, sizeShift: Int)? {
+        switch geometry.topLevel {
+        case 2: return walk(address, from: 2)
+        case 3: return walk(address, from: 3)
+        default: return walk(address, from: geometry.topLevel)
+        }
     }
 
     /// The walk of ``findLeaf(_:)`` from the top table, a table of `top`.

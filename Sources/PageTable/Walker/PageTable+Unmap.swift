@@ -16,16 +16,16 @@ extension PageTable {
     /// Validates and unmaps without syncing.
     @inlinable
     mutating func unmapRange(iova: VirtualAddress, size: UInt64) -> RangeOutcome {
-        let end: VirtualAddress
+        let range: Range<VirtualAddress>
         do throws(PageTableError) {
-            end = try checkInputRange(iova, size: size)
+            range = try checkInputRange(iova, size: size)
         } catch {
             return RangeOutcome(bytes: 0, error: error)
         }
-        if size == geometry.pageSize && unmapOnePage(iova) { return RangeOutcome(bytes: size, error: nil) }
-        var cursor = UnmapCursor(address: iova, end: end)
+        if size == geometry.pageSize && unmapOnePage(range.lowerBound) { return RangeOutcome(bytes: size, error: nil) }
+        var cursor = UnmapCursor(address: range.lowerBound, end: range.upperBound)
         let error = unmapItems(in: root, level: geometry.topLevel, cursor: &cursor)
-        return RangeOutcome(bytes: cursor.address &- iova, error: error)
+        return RangeOutcome(bytes: cursor.address &- range.lowerBound, error: error)
     }
 
     /// Unmaps from `cursor` in the table at `table` (of `level`) until the range or the table
@@ -41,7 +41,7 @@ extension PageTable {
         while index < shape.itemCount && cursor.address < cursor.end {
             switch format.decode(items[index], level: level) {
             case .empty:
-                return .notMapped(cursor.address)
+                return .notMapped(inputAddress(cursor.address))
             case .leaf(_, false) where cursor.address & (itemSize &- 1) == 0 && cursor.end &- cursor.address >= itemSize:
                 // A run of single leaves: clear them in one tight loop, note the run once.
                 let first = index
@@ -59,7 +59,7 @@ extension PageTable {
                 let leafSize = itemSize &* UInt64(count)
                 let leafStart = cursor.address & ~(leafSize &- 1)
                 guard leafStart == cursor.address, cursor.end &- cursor.address >= leafSize else {
-                    return .partialLeaf(cursor.address, leafStart: leafStart, leafSize: leafSize)
+                    return .partialLeaf(inputAddress(cursor.address), leafStart: inputAddress(leafStart), leafSize: leafSize)
                 }
                 for member in index..<(index &+ count) { items[member] = 0 }
                 changes.add(index, count: count)
@@ -83,7 +83,7 @@ extension PageTable {
                         continue
                     }
                     guard let copy = copyOnWrite(child, level: level &- 1) else {
-                        return .outOfMemory(start, bytes: shapes[level &- 1].tableBytes)
+                        return .outOfMemory(inputAddress(start), bytes: shapes[level &- 1].tableBytes)
                     }
                     items[index] = format.tableDescriptor(address: copy, level: level)
                     changes.add(index, count: 1)

@@ -1,18 +1,31 @@
 extension PageTable {
-    /// Checks that `start ..< start + size` is a non-empty, page-aligned input range inside the
-    /// input-address space. Returns its end.
+    /// Checks that `start ..< start + size` is a non-empty, page-aligned input range inside
+    /// one part of the geometry's ``InputRange``. Returns it as table addresses (the low
+    /// input-address bits), which the walker works with; ``inputAddress(_:)`` turns them back.
     ///
     /// Always inlined and reading only scalars: a call would copy the whole table value to pass
     /// `self`. The error text is built out of line, only when the check fails.
     @inlinable @inline(__always)
-    func checkInputRange(_ start: VirtualAddress, size: UInt64) throws(PageTableError) -> VirtualAddress {
+    func checkInputRange(_ start: VirtualAddress, size: UInt64) throws(PageTableError) -> Range<VirtualAddress> {
         let pageMask = geometry.pageSize &- 1
-        let (end, overflow) = start.addingReportingOverflow(size)
-        guard size != 0, (size | start) & pageMask == 0, !overflow, end <= geometry.inputLimit else {
+        guard size != 0, (size | start) & pageMask == 0, geometry.contains(inputAddress: start, size: size) else {
             throw RangeCheck.inputError(start, size: size, pageSize: geometry.pageSize,
-                                        inputAddressBits: geometry.inputAddressBits)
+                                        inputAddressBits: geometry.inputAddressBits, inputRange: geometry.inputRange)
         }
-        return end
+        let tableStart = geometry.tableAddress(of: start)
+        return tableStart..<(tableStart &+ size)
+    }
+
+    /// The input address (as callers and the hardware see it) of the table address `address`.
+    @inlinable @inline(__always)
+    func inputAddress(_ address: VirtualAddress) -> VirtualAddress {
+        geometry.inputAddress(ofTable: address)
+    }
+
+    /// The input addresses of the table addresses `range` (see ``TableGeometry/inputAddresses(ofTable:)``).
+    @inlinable
+    func inputRange(_ range: Range<VirtualAddress>) -> Range<VirtualAddress> {
+        geometry.inputAddresses(ofTable: range)
     }
 
     /// Checks that `start ..< start + size` (already known page-multiple in size) is page-aligned
@@ -34,7 +47,8 @@ extension PageTable {
 enum RangeCheck {
     /// The error for an input range that failed ``PageTable/checkInputRange(_:size:)``.
     @usableFromInline @inline(never)
-    static func inputError(_ start: UInt64, size: UInt64, pageSize: UInt64, inputAddressBits: Int) -> PageTableError {
+    static func inputError(_ start: UInt64, size: UInt64, pageSize: UInt64, inputAddressBits: Int,
+                           inputRange: InputRange) -> PageTableError {
         let pageMask = pageSize &- 1
         guard size != 0, size & pageMask == 0 else {
             return PageTableError(.misaligned, at: start,
@@ -44,8 +58,17 @@ enum RangeCheck {
             return PageTableError(.misaligned, at: start,
                                   "address \(hex(start)) is not aligned to the \(hex(pageSize))-byte page")
         }
-        return PageTableError(.outOfRange, at: start,
-                              "\(hex(start)) + \(hex(size)) exceeds the \(inputAddressBits)-bit input address space")
+        let range = "\(hex(start)) + \(hex(size))"
+        switch inputRange {
+        case .lower:
+            return PageTableError(.outOfRange, at: start, "\(range) exceeds the \(inputAddressBits)-bit input address space")
+        case .upper:
+            return PageTableError(.outOfRange, at: start,
+                                  "\(range) is not inside the upper \(inputAddressBits)-bit input range (bits 63:\(inputAddressBits) all ones)")
+        case .signExtended:
+            return PageTableError(.outOfRange, at: start,
+                                  "\(range) is not inside one half of the \(inputAddressBits)-bit canonical (sign-extended) input range")
+        }
     }
 
     /// The error for an output range that failed ``PageTable/checkOutputRange(_:size:iova:)``.

@@ -6,12 +6,18 @@ extension PageTable {
     /// default) its items are visited every time, so every leaf of the naive expansion is
     /// reported -- for a huge repeat that is a great many. Without it, a shared table met again
     /// is reported with ``TableInfo/isRepeat`` set and its items are not visited again.
+    ///
+    /// Addresses are input addresses (upper-range and sign-extended ones in full, see
+    /// ``InputRange``); `nil` visits everything, up to the top of the 64-bit space.
     public func visit<E: Error>(_ range: Range<VirtualAddress>? = nil, expandingShared: Bool = true,
                                 _ body: (TreeNode) throws(E) -> Void) throws(E) {
-        let range = range ?? 0..<geometry.inputLimit
+        // A closed range inside, so everything up to 2^64 can be asked for; empty: 1 ... 0.
+        let isEmpty = range?.isEmpty == true
+        let first: VirtualAddress = isEmpty ? 1 : range?.lowerBound ?? 0
+        let last: VirtualAddress = isEmpty ? 0 : range.map { $0.upperBound &- 1 } ?? .max
         var seen: Set<PhysicalAddress> = []
-        try visitTable(root, level: geometry.topLevel, base: 0, range: range, references: 0,
-                       expandingShared: expandingShared, seen: &seen, body)
+        try visitTable(root, level: geometry.topLevel, base: 0, first: first, last: last,
+                       references: 0, expandingShared: expandingShared, seen: &seen, body)
     }
 
     /// Calls `body` with every leaf intersecting `range` (all leaves if `nil`), in address order.
@@ -22,12 +28,14 @@ extension PageTable {
         }
     }
 
+    /// Visits the table at `address`, whose first table address is `base`; `first ... last`
+    /// are input addresses.
     func visitTable<E: Error>(_ address: PhysicalAddress, level: Int, base: VirtualAddress,
-                              range: Range<VirtualAddress>, references: Int, expandingShared: Bool,
+                              first: VirtualAddress, last: VirtualAddress, references: Int, expandingShared: Bool,
                               seen: inout Set<PhysicalAddress>, _ body: (TreeNode) throws(E) -> Void) throws(E) {
         let shape = shapes[level]
         let isRepeat = references > 1 && !seen.insert(address).inserted
-        try body(.table(TableInfo(address: address, level: level, virtualAddress: base, bytes: shape.tableBytes,
+        try body(.table(TableInfo(address: address, level: level, virtualAddress: inputAddress(base), bytes: shape.tableBytes,
                                   references: references, isRepeat: isRepeat)))
         if isRepeat && !expandingShared { return }
         let table = items(address)
@@ -39,15 +47,16 @@ extension PageTable {
             case .empty:
                 break
             case .table(let child):
-                if start < range.upperBound && start &+ shape.itemSize > range.lowerBound {
-                    try visitTable(child, level: level - 1, base: start, range: range, references: shared.count(child),
-                                   expandingShared: expandingShared, seen: &seen, body)
+                let input = inputAddress(start)
+                if input <= last && input &+ (shape.itemSize &- 1) >= first {
+                    try visitTable(child, level: level - 1, base: start, first: first, last: last,
+                                   references: shared.count(child), expandingShared: expandingShared, seen: &seen, body)
                 }
             case .leaf(let output, let contiguous):
                 let size = contiguous ? shape.itemSize << UInt64(shape.contiguousLog2) : shape.itemSize
                 if contiguous { step = (1 << shape.contiguousLog2) - (index & ((1 << shape.contiguousLog2) - 1)) }
-                let leafStart = start & ~(size - 1)
-                if leafStart < range.upperBound && leafStart + size > range.lowerBound {
+                let leafStart = inputAddress(start & ~(size - 1))
+                if leafStart <= last && leafStart &+ (size &- 1) >= first {
                     try body(.leaf(Mapping(virtualAddress: leafStart, physicalAddress: output, size: size, level: level,
                                            attributes: format.attributes(ofLeaf: table[index], level: level))))
                 }

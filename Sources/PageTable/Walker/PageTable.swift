@@ -265,7 +265,7 @@ extension PageTable {
     mutating func syncGathered() {
         if !gather.modifiedRanges.isEmpty { cleanModifiedRanges() }
         if gather.needsInvalidation { counters.syncs &+= 1 }
-        gather.invalidations.issue(to: invalidator)
+        gather.invalidations.issue(to: invalidator, geometry: geometry)
         // Freed last-to-first, so allocators that reuse the most recent block first hand the
         // tables back in ascending order.
         var index = gather.unlinkedTables.count

@@ -2,7 +2,8 @@ import PageTable
 import PageTableTestSupport
 
 /// A prepared batch commits with every allocation failing, and does what the same operations
-/// do one by one; unused tables go back.
+/// do one by one; unused tables go back. At the top of upper and sign-extended input ranges,
+/// as ``RandomOperationCheck``.
 enum BatchCheck {
     static let rounds = 40
 
@@ -10,7 +11,9 @@ enum BatchCheck {
                                              _ log: FailureLog) throws {
         log.seed = log.derivedSeed(salt: 0xBA)
         var random = SeededGenerator(seed: log.seed!)
-        var generator = OperationGenerator(geometry: format.geometry)
+        let geometry = format.geometry
+        var generator = OperationGenerator(geometry: geometry, atTop: geometry.inputRange != .lower)
+        let input = { (address: UInt64) in geometry.inputAddress(ofTable: address) }
         var modelled = try configuration.modelledTable(format, coherent: false)
         var model = ReferenceModel(geometry: format.geometry)
         for round in 0..<rounds {
@@ -22,14 +25,14 @@ enum BatchCheck {
                 described.append("\(operation)")
                 switch operation {
                 case .map(let iova, let pa, let size, let attributes):
-                    batch.append(.map(iova: iova, physicalAddress: pa, size: size, attributes: attributes))
+                    batch.append(.map(iova: input(iova), physicalAddress: pa, size: size, attributes: attributes))
                     expected.append((try? format.encode(attributes)) == nil ? (0, .invalidAttributes)
                                     : model.map(iova, pa, size, attributes))
                 case .unmap(let iova, let size):
-                    batch.append(.unmap(iova: iova, size: size))
+                    batch.append(.unmap(iova: input(iova), size: size))
                     expected.append(model.unmap(iova, size))
                 case .repeatPage(let iova, let pa, let pageSize, let size, let attributes):
-                    batch.append(.repeat(iova: iova, size: size, physicalAddress: pa, pageSize: pageSize, attributes: attributes))
+                    batch.append(.repeat(iova: input(iova), size: size, physicalAddress: pa, pageSize: pageSize, attributes: attributes))
                     expected.append((try? format.encode(attributes)) == nil ? (0, .invalidAttributes)
                                     : model.repeatPage(iova, size, pa, pageSize: pageSize, attributes))
                 }

@@ -3,6 +3,7 @@ import PageTableTestSupport
 
 /// Estimates equal what maps, unmaps and repeats really allocate, per level, on empty and
 /// populated tables; the worst-case estimate (no output address) bounds every output address.
+/// At the top of upper and sign-extended input ranges, as ``RandomOperationCheck``.
 enum EstimateCheck {
     static let operations = 400
 
@@ -10,16 +11,21 @@ enum EstimateCheck {
                                              _ log: FailureLog) throws {
         log.seed = log.derivedSeed(salt: 0xE5)
         var random = SeededGenerator(seed: log.seed!)
-        var generator = OperationGenerator(geometry: format.geometry)
+        let geometry = format.geometry
+        var generator = OperationGenerator(geometry: geometry, atTop: geometry.inputRange != .lower)
+        let input = { (address: UInt64) in geometry.inputAddress(ofTable: address) }
         var modelled = try configuration.modelledTable(format, coherent: true)
         var model = ReferenceModel(geometry: format.geometry)
         var checked = 0, allocating = 0
         // A few maps that certainly allocate (in distinct top-level items), then random ones.
         let top = format.geometry[format.geometry.topLevel]
         let page = format.geometry.pageSize
+        // At the top of the range they count down from its last top-level item.
+        let lastItem = generator.origin & ~(top.itemSize - 1)
         let opening = (0..<min(3, top.itemCount)).map { item -> Operation in
-            .map(iova: UInt64(item) * top.itemSize + page, pa: 0x1000_0000 + page, size: 2 * page,
-                 attributes: MapAttributes(access: .read))
+            let start = generator.origin == 0 ? UInt64(item) * top.itemSize : lastItem - UInt64(item) * top.itemSize
+            return .map(iova: start + page, pa: 0x1000_0000 + page, size: 2 * page,
+                         attributes: MapAttributes(access: .read))
         }
         // Past the planned operations, go on (to four times as many) until enough maps were
         // checked: some seeds and formats need longer to place them.
@@ -33,9 +39,9 @@ enum EstimateCheck {
             log.at(step: step, "\(operation)")
             switch operation {
             case .repeatPage(let iova, let pa, let pageSize, let size, let attributes):
-                let estimate = try modelled.table.estimateRepeat(iova: iova, size: size, pageSize: pageSize)
+                let estimate = try modelled.table.estimateRepeat(iova: input(iova), size: size, pageSize: pageSize)
                 let requests = modelled.allocator.requests
-                let outcome = modelled.table.mapRepeat(iova: iova, size: size, physicalAddress: pa, pageSize: pageSize,
+                let outcome = modelled.table.mapRepeat(iova: input(iova), size: size, physicalAddress: pa, pageSize: pageSize,
                                                        attributes: attributes)
                 if outcome.bytes > 0 { _ = model.repeatPage(iova, outcome.bytes, pa, pageSize: pageSize, attributes) }
                 if outcome.isComplete {
@@ -43,20 +49,20 @@ enum EstimateCheck {
                     try log.expect(allocated == estimate.tables, "allocated \(allocated) tables, estimated \(estimate)")
                 }
             case .unmap(let iova, let size):
-                let estimate = try modelled.table.estimateUnmap(iova: iova, size: size)
+                let estimate = try modelled.table.estimateUnmap(iova: input(iova), size: size)
                 let requests = modelled.allocator.requests
-                let outcome = modelled.table.unmap(iova: iova, size: size)
+                let outcome = modelled.table.unmap(iova: input(iova), size: size)
                 _ = model.unmap(iova, size)
                 let copies = modelled.allocator.requests - requests
                 // Exact for an unmap that succeeds; one stopped early copies less.
                 try log.expect(outcome.isComplete ? copies == estimate.tables : copies <= estimate.tables,
                                "copied \(copies) tables, estimated \(estimate) (\(outcome))")
             case .map(let iova, let pa, let size, let attributes):
-                let estimate = try modelled.table.estimateMap(iova: iova, size: size, physicalAddress: pa)
-                let worst = try modelled.table.estimateMap(iova: iova, size: size)
+                let estimate = try modelled.table.estimateMap(iova: input(iova), size: size, physicalAddress: pa)
+                let worst = try modelled.table.estimateMap(iova: input(iova), size: size)
                 let before = modelled.table.statistics.tablesPerLevel
                 let requests = modelled.allocator.requests
-                let outcome = modelled.table.map(iova: iova, to: pa, size: size, attributes: attributes)
+                let outcome = modelled.table.map(iova: input(iova), to: pa, size: size, attributes: attributes)
                 if (try? format.encode(attributes)) != nil { _ = model.map(iova, pa, size, attributes) }
                 let allocated = modelled.allocator.requests - requests
                 try log.expect(allocated <= worst.tables, "allocated \(allocated) tables, more than the worst case \(worst.tables)")

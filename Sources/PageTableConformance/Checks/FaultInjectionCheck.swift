@@ -7,12 +7,14 @@ import PageTableTestSupport
 enum FaultInjectionCheck {
     /// A map of smallest pages straddling the boundary between the first two top-level items
     /// (and, with `prefilled`, starting where tables already exist) needs fresh tables on both
-    /// sides at every level below the top.
+    /// sides at every level below the top. Addresses are table addresses, passed as input
+    /// addresses (the bottom of an upper range).
     static func run<Format: PageTableFormat>(_ format: Format, _ configuration: Conformance.Configuration,
                                              coherent: Bool, _ log: FailureLog) throws {
         let geometry = format.geometry
         let page = geometry.pageSize
         let boundary = geometry[geometry.topLevel].itemSize
+        let input = { (address: UInt64) in geometry.inputAddress(ofTable: address) }
         let rw = MapAttributes(access: [.read, .write])
         for prefilled in [false, true] {
             let (iova, size) = (boundary - 2 * page, 4 * page)
@@ -20,7 +22,7 @@ enum FaultInjectionCheck {
             let operation = "map \(hex(iova)) \(hex(pa)) \(hex(size)) rw"
             log.at(step: nil, (prefilled ? "map \(hex(boundary - 8 * page)) 0x20000000 \(hex(page)) r, then " : "") + operation)
             let allocations = try countAllocations(format, configuration, prefilled: prefilled, log) { table in
-                table.map(iova: iova, to: pa, size: size, attributes: rw)
+                table.map(iova: input(iova), to: pa, size: size, attributes: rw)
             }
             // Fresh tables on both sides; with the left side prefilled, at least the right one.
             try log.require(allocations >= (prefilled ? 1 : 2), "the map must need new tables but made \(allocations) allocations")
@@ -30,14 +32,14 @@ enum FaultInjectionCheck {
                            + (allOrNothing ? "map-all" : "map") + operation.dropFirst(3))
                     var modelled = try configuration.modelledTable(format, coherent: coherent)
                     if prefilled {
-                        _ = modelled.table.map(iova: boundary - 8 * page, to: 0x2000_0000, size: page, attributes: rw)
+                        _ = modelled.table.map(iova: input(boundary - 8 * page), to: 0x2000_0000, size: page, attributes: rw)
                     }
-                    let probes = stride(from: iova, to: iova + size, by: Int(page)).map { $0 } + [boundary - 8 * page]
+                    let probes = (stride(from: iova, to: iova + size, by: Int(page)).map { $0 } + [boundary - 8 * page]).map(input)
                     modelled.tlb.prefetch(probes)
                     let before = snapshot(modelled.table)
                     modelled.allocator.failAllocations(from: failing)
-                    let outcome = allOrNothing ? modelled.table.mapAll(iova: iova, to: pa, size: size, attributes: rw)
-                                               : modelled.table.map(iova: iova, to: pa, size: size, attributes: rw)
+                    let outcome = allOrNothing ? modelled.table.mapAll(iova: input(iova), to: pa, size: size, attributes: rw)
+                                               : modelled.table.map(iova: input(iova), to: pa, size: size, attributes: rw)
                     modelled.allocator.stopFailing()
                     let stale = modelled.staleness(probes: probes)
                     try log.expect(stale.isEmpty, "the hardware's caches are stale: \(stale.prefix(3))")
@@ -49,17 +51,17 @@ enum FaultInjectionCheck {
                     }
                     for offset in stride(from: 0, to: size, by: Int(page)) {
                         let expected = UInt64(offset) < outcome.bytes ? pa + UInt64(offset) : nil
-                        let translated = modelled.table.translate(iova + UInt64(offset))
+                        let translated = modelled.table.translate(input(iova + UInt64(offset)))
                         try log.expect(translated == expected, "after \(outcome), offset \(hex(UInt64(offset))) translates to "
                                        + "\(translated.map(hex) ?? "nil"), not \(expected.map(hex) ?? "nil")")
                     }
                     let violations = modelled.table.invariantViolations()
                     try log.expect(violations.isEmpty, "invariants broken: \(violations.prefix(3))")
                     if outcome.bytes > 0 {
-                        try log.expect(modelled.table.unmap(iova: iova, size: outcome.bytes).isComplete, "unmapping the prefix failed")
+                        try log.expect(modelled.table.unmap(iova: input(iova), size: outcome.bytes).isComplete, "unmapping the prefix failed")
                     }
                     if prefilled {
-                        try log.expect(modelled.table.unmap(iova: boundary - 8 * page, size: page).isComplete,
+                        try log.expect(modelled.table.unmap(iova: input(boundary - 8 * page), size: page).isComplete,
                                        "unmapping the prefilled page failed")
                     }
                     try log.expect(modelled.staleness(probes: probes).isEmpty, "stale after the unmaps")
@@ -80,8 +82,9 @@ enum FaultInjectionCheck {
         var table = try PageTable(format: format, memory: fixture.arena, allocator: allocator, invalidator: fixture.invalidator)
         let geometry = format.geometry
         let boundary = geometry[geometry.topLevel].itemSize
+        let input = { (address: UInt64) in geometry.inputAddress(ofTable: address) }
         if prefilled {
-            _ = table.map(iova: boundary - 8 * geometry.pageSize, to: 0x2000_0000, size: geometry.pageSize,
+            _ = table.map(iova: input(boundary - 8 * geometry.pageSize), to: 0x2000_0000, size: geometry.pageSize,
                           attributes: MapAttributes(access: .read))
         }
         let start = allocator.requests

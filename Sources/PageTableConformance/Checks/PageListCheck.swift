@@ -4,19 +4,21 @@ import PageTableTestSupport
 /// Page-list maps (``PageTable/map(iova:pages:attributes:)``), checked directly: every bad
 /// list is refused before anything changes, a leaf spans extents that continue each other
 /// physically and never ones that do not, an overlap stops at the exact byte, one call syncs
-/// at most once, and nothing the hardware cached is stale afterwards.
+/// at most once, and nothing the hardware cached is stale afterwards. Addresses are table
+/// addresses from 0, passed as input addresses (the bottom of an upper range).
 enum PageListCheck {
     static func run<Format: PageTableFormat>(_ format: Format, _ configuration: Conformance.Configuration,
                                              _ log: FailureLog) throws {
         let geometry = format.geometry
         let page = geometry.pageSize
+        let input = { (address: UInt64) in geometry.inputAddress(ofTable: address) }
         guard let attributes = ContractCheck.encodableAttributes(format).first?.attributes else {
             return log.record("the format encodes none of the common attribute sets")
         }
         var modelled = try configuration.modelledTable(format, coherent: false)
 
         // Refusals: each maps nothing, whatever is already there.
-        let existing = modelled.table.map(iova: 4 * page, to: 4 * page, size: page, attributes: attributes)
+        let existing = modelled.table.map(iova: input(4 * page), to: 4 * page, size: page, attributes: attributes)
         try log.require(existing.isComplete, "mapping one page failed: \(existing)")
         let before = RandomOperationCheck.leaves(of: modelled.table)
         var refusals: [(String, [PageExtent], UInt64, PageTableError.Kind)] = [
@@ -38,12 +40,12 @@ enum PageListCheck {
                              0, .outOfRange))
         }
         for (name, pages, iova, kind) in refusals {
-            let outcome = modelled.table.map(iova: iova, pages: pages, attributes: attributes)
+            let outcome = modelled.table.map(iova: input(iova), pages: pages, attributes: attributes)
             try log.expect(outcome.bytes == 0 && outcome.error?.kind == kind, "\(name): got \(outcome), expected 0 error \(kind.name)")
             try log.expect(RandomOperationCheck.leaves(of: modelled.table) == before, "\(name) changed the table")
         }
 
-        let removed = modelled.table.unmap(iova: 4 * page, size: page)
+        let removed = modelled.table.unmap(iova: input(4 * page), size: page)
         try log.require(removed.isComplete, "unmapping the page again failed: \(removed)")
 
         // Every leaf size above a page, built from two halves: one leaf when they continue each
@@ -57,17 +59,18 @@ enum PageListCheck {
                 log.at(step: nil, "map-list \(hex(iova)) halves of \(hex(size))\(moved ? ", the second moved" : "")")
                 let second = moved ? pa + 2 * size + half : pa + half
                 let syncs = modelled.table.syncCount
-                let outcome = modelled.table.map(iova: iova, pages: [PageExtent(physicalAddress: pa, length: half),
+                let outcome = modelled.table.map(iova: input(iova), pages: [PageExtent(physicalAddress: pa, length: half),
                                                                      PageExtent(physicalAddress: second, length: half)],
                                                  attributes: attributes)
                 try log.expect(outcome.isComplete && outcome.bytes == size, "got \(outcome)")
                 try log.expect(modelled.table.syncCount - syncs <= 1, "one call synced \(modelled.table.syncCount - syncs) times")
-                let built = RandomOperationCheck.leaves(of: modelled.table).filter { $0.start >= iova && $0.start < iova + size }
+                let built = RandomOperationCheck.leaves(of: modelled.table).map { $0.atTableAddress(geometry) }
+                    .filter { $0.start >= iova && $0.start < iova + size }
                 try log.expect(moved ? built.allSatisfy { $0.size <= half } : built.map(\.size) == [size],
                                "leaves \(built.map { hex($0.size) }) for \(moved ? "split" : "continuing") halves")
-                try log.expect(modelled.table.translate(iova + half) == second, "the second half translates wrong")
-                try log.expect(modelled.staleness(in: iova..<(iova + size)).isEmpty, "stale after the map")
-                let undone = modelled.table.unmap(iova: iova, size: size)
+                try log.expect(modelled.table.translate(input(iova + half)) == second, "the second half translates wrong")
+                try log.expect(modelled.staleness(in: geometry.inputAddresses(ofTable: iova..<(iova + size))).isEmpty, "stale after the map")
+                let undone = modelled.table.unmap(iova: input(iova), size: size)
                 try log.expect(undone.isComplete, "unmapping it again: \(undone)")
             }
         }
@@ -75,13 +78,13 @@ enum PageListCheck {
         // An overlap in the second extent stops at exactly that page: the first extent and the
         // second's pages before it stay mapped.
         log.at(step: nil, "map-list over the page at \(hex(4 * page))")
-        let blocking = modelled.table.map(iova: 4 * page, to: 4 * page, size: page, attributes: attributes)
+        let blocking = modelled.table.map(iova: input(4 * page), to: 4 * page, size: page, attributes: attributes)
         try log.require(blocking.isComplete, "mapping one page failed: \(blocking)")
-        let outcome = modelled.table.map(iova: 0, pages: [PageExtent(physicalAddress: 64 * page, length: 2 * page),
+        let outcome = modelled.table.map(iova: input(0), pages: [PageExtent(physicalAddress: 64 * page, length: 2 * page),
                                                           PageExtent(physicalAddress: 128 * page, length: 4 * page)],
                                          attributes: attributes)
         try log.expect(outcome.bytes == 4 * page && outcome.error?.kind == .alreadyMapped, "got \(outcome)")
-        try log.expect(modelled.table.translate(3 * page) == 129 * page && modelled.table.translate(5 * page) == nil,
+        try log.expect(modelled.table.translate(input(3 * page)) == 129 * page && modelled.table.translate(input(5 * page)) == nil,
                        "the prefix translates wrong")
         try log.expect(modelled.staleness().isEmpty, "stale after the overlap")
         log.at(step: nil, nil)

@@ -4,6 +4,10 @@ import PageTableTestSupport
 /// Model-based random operations: thousands of seeded maps, page-list maps, protects, unmaps
 /// and repeats, every outcome and every translation compared with ``ReferenceModel``, every cached
 /// translation and walk compared with the table by ``TLBModel``.
+///
+/// On tables whose ``InputRange`` is not `lower` the operations run at the top of the range
+/// (ARM TTBR1 and sign-extended tables: up to `0xffff_ffff_ffff_ffff`). The generator and the
+/// model work with table addresses; every call to the table passes the input address.
 enum RandomOperationCheck {
     static let operations = 3000
     /// The hardware's caches are flushed (as at a context switch) this often, after a full check.
@@ -13,7 +17,9 @@ enum RandomOperationCheck {
                                              coherent: Bool, _ log: FailureLog) throws {
         log.seed = log.derivedSeed(salt: 0)
         var random = SeededGenerator(seed: log.seed!)
-        var generator = OperationGenerator(geometry: format.geometry)
+        let geometry = format.geometry
+        var generator = OperationGenerator(geometry: geometry, atTop: geometry.inputRange != .lower)
+        let input = { (address: UInt64) in geometry.inputAddress(ofTable: address) }
         var modelled = try configuration.modelledTable(format, coherent: coherent)
         var model = ReferenceModel(geometry: format.geometry)
         var previousProbes: [UInt64] = []
@@ -29,15 +35,15 @@ enum RandomOperationCheck {
         // operations then work on and around them.
         let largest = leafSizes.max() ?? format.geometry.pageSize
         for (index, size) in leafSizes.sorted().enumerated() {
-            let (iova, overflow) = UInt64(index).multipliedReportingOverflow(by: largest)
-            let geometry = format.geometry
-            guard !overflow, size <= geometry.inputLimit, iova <= geometry.inputLimit - size,
-                  size <= geometry.outputLimit, iova <= geometry.outputLimit - size,
+            let (pa, overflow) = UInt64(index).multipliedReportingOverflow(by: largest)
+            let iova = generator.origin &+ pa
+            guard !overflow, size <= generator.window, pa <= generator.window - size,
+                  size <= geometry.outputLimit, pa <= geometry.outputLimit - size,
                   let attributes = (0..<64).lazy.map({ _ in generator.attributes(using: &random) })
                       .first(where: { (try? format.encode($0)) != nil }) else { continue }
-            log.at(step: -1, "map \(hex(iova)) \(hex(iova)) \(hex(size)) \(attributes)")
-            let outcome = modelled.table.map(iova: iova, to: iova, size: size, attributes: attributes)
-            let expected = model.map(iova, iova, size, attributes)
+            log.at(step: -1, "map \(hex(input(iova))) \(hex(pa)) \(hex(size)) \(attributes)")
+            let outcome = modelled.table.map(iova: input(iova), to: pa, size: size, attributes: attributes)
+            let expected = model.map(iova, pa, size, attributes)
             try log.expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error,
                            "got \(outcome), the model says \(expected)")
         }
@@ -47,15 +53,15 @@ enum RandomOperationCheck {
             let covered = wanted.isSubset(of: seenOutcomes) && leafSizes.isSubset(of: model.leafSizesBuilt)
             guard step < operations || (step < 2 * operations && !covered) else { break }
             let operation = generator.next(model: model, using: &random)
-            log.at(step: step, "\(operation)")
+            log.at(step: step, "\(operation)" + (generator.origin == 0 ? "" : " (table addresses)"))
             // Hardware walks speculatively: fill its caches around what is about to change.
-            modelled.tlb.prefetch(previousProbes + generator.probes(around: operation, model: model, using: &random))
+            modelled.tlb.prefetch((previousProbes + generator.probes(around: operation, model: model, using: &random)).map(input))
             switch operation {
             case .map(let iova, let pa, let size, let attributes) where Int.random(in: 0..<4, using: &random) == 0:
                 // The same range as a page list: a map from pieces, some of them moved.
                 let pages = generator.pageList(pa: pa, size: size, using: &random)
-                log.at(step: step, "map-list \(hex(iova)) \(pages.map { "\(hex($0.physicalAddress)):\(hex($0.length))" }.joined(separator: " ")) \(attributes)")
-                let outcome = modelled.table.map(iova: iova, pages: pages, attributes: attributes)
+                log.at(step: step, "map-list \(hex(input(iova))) \(pages.map { "\(hex($0.physicalAddress)):\(hex($0.length))" }.joined(separator: " ")) \(attributes)")
+                let outcome = modelled.table.map(iova: input(iova), pages: pages, attributes: attributes)
                 seenOutcomes.insert("map-list " + (outcome.error?.kind.name ?? "ok"))
                 if (try? format.encode(attributes)) == nil {
                     try log.expect(outcome.bytes == 0 && outcome.error?.kind == .invalidAttributes,
@@ -66,7 +72,7 @@ enum RandomOperationCheck {
                 try log.expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error,
                                "got \(outcome), the model says \(expected)")
             case .map(let iova, let pa, let size, let attributes):
-                let outcome = modelled.table.map(iova: iova, to: pa, size: size, attributes: attributes)
+                let outcome = modelled.table.map(iova: input(iova), to: pa, size: size, attributes: attributes)
                 seenOutcomes.insert("map " + (outcome.error?.kind.name ?? "ok"))
                 if (try? format.encode(attributes)) == nil {
                     try log.expect(outcome.bytes == 0 && outcome.error?.kind == .invalidAttributes,
@@ -77,7 +83,7 @@ enum RandomOperationCheck {
                 try log.expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error,
                                "got \(outcome), the model says \(expected)")
             case .repeatPage(let iova, let pa, let pageSize, let size, let attributes):
-                let outcome = modelled.table.mapRepeat(iova: iova, size: size, physicalAddress: pa, pageSize: pageSize,
+                let outcome = modelled.table.mapRepeat(iova: input(iova), size: size, physicalAddress: pa, pageSize: pageSize,
                                                        attributes: attributes)
                 let valid = (try? format.encode(attributes)) != nil
                 let expected = valid ? model.repeatPage(iova, size, pa, pageSize: pageSize, attributes) : (0, .invalidAttributes)
@@ -87,8 +93,8 @@ enum RandomOperationCheck {
             case .unmap(let iova, let size) where Int.random(in: 0..<3, using: &random) == 0:
                 // The same range protected instead: new attributes, the same translations.
                 let attributes = generator.attributes(using: &random)
-                log.at(step: step, "protect \(hex(iova)) \(hex(size)) \(attributes)")
-                let outcome = modelled.table.protect(iova: iova, size: size, attributes: attributes)
+                log.at(step: step, "protect \(hex(input(iova))) \(hex(size)) \(attributes)")
+                let outcome = modelled.table.protect(iova: input(iova), size: size, attributes: attributes)
                 seenOutcomes.insert("protect " + (outcome.error?.kind.name ?? "ok"))
                 if (try? format.encode(attributes)) == nil {
                     try log.expect(outcome.bytes == 0 && outcome.error?.kind == .invalidAttributes,
@@ -99,7 +105,7 @@ enum RandomOperationCheck {
                 try log.expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error,
                                "got \(outcome), the model says \(expected)")
             case .unmap(let iova, let size):
-                let outcome = modelled.table.unmap(iova: iova, size: size)
+                let outcome = modelled.table.unmap(iova: input(iova), size: size)
                 let expected = model.unmap(iova, size)
                 seenOutcomes.insert("unmap " + (outcome.error?.kind.name ?? "ok"))
                 try log.expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error,
@@ -108,22 +114,23 @@ enum RandomOperationCheck {
             let probes = generator.probes(around: operation, model: model, using: &random)
             for probe in probes {
                 let leaf = model.leaf(covering: probe)
-                let translated = modelled.table.translate(probe)
+                let translated = modelled.table.translate(input(probe))
                 try log.expect(translated == model.translate(probe),
                                "translate \(hex(probe)) gives \(translated.map(hex) ?? "nil"), the model \(model.translate(probe).map(hex) ?? "nil")")
-                let attributes = modelled.table.lookup(probe)?.attributes
+                let attributes = modelled.table.lookup(input(probe))?.attributes
                 try log.expect(attributes == leaf?.attributes,
                                "the attributes at \(hex(probe)) are \(attributes.map { "\($0)" } ?? "nil"), "
                                + "mapped as \(leaf.map { "\($0.attributes)" } ?? "nil")")
             }
             // Nothing the hardware cached may be stale, and a fresh hardware walk sees the table.
             let full = step % flushInterval == flushInterval - 1
-            let stale = modelled.staleness(in: full ? nil : operation.range, probes: probes)
+            let stale = modelled.staleness(in: full ? nil : geometry.inputAddresses(ofTable: operation.range), probes: probes.map(input))
             try log.expect(stale.isEmpty, "the hardware's caches are stale: \(stale.prefix(3))")
             if full { modelled.tlb.invalidateAll() }
             previousProbes = probes
             if step % 250 == 0 || step == operations - 1 {
-                try log.require(leaves(of: modelled.table) == model.leaves, "the table's leaves differ from the model's")
+                try log.require(leaves(of: modelled.table).map { $0.atTableAddress(geometry) } == model.leaves,
+                                "the table's leaves differ from the model's")
                 let violations = modelled.table.invariantViolations()
                 try log.require(violations.isEmpty, "invariants broken: \(violations.prefix(3))")
             }
@@ -136,7 +143,7 @@ enum RandomOperationCheck {
 
         // Unmap everything, in runs of adjacent leaves, and only the top table must remain.
         for run in adjacentRuns(model.leaves) {
-            let outcome = modelled.table.unmap(iova: run.lowerBound, size: run.upperBound - run.lowerBound)
+            let outcome = modelled.table.unmap(iova: input(run.lowerBound), size: run.upperBound - run.lowerBound)
             try log.expect(outcome.isComplete, "the final unmap of \(hex(run.lowerBound))..<\(hex(run.upperBound)): \(outcome)")
         }
         try log.expect(modelled.table.tableCount == 1, "\(modelled.table.tableCount) tables remain after unmapping everything")
@@ -163,5 +170,12 @@ enum RandomOperationCheck {
             }
         }
         return runs
+    }
+}
+
+extension ReferenceModel.Leaf {
+    /// The leaf with its start as a table address (the low input bits).
+    func atTableAddress(_ geometry: TableGeometry) -> Self {
+        .init(start: geometry.tableAddress(of: start), size: size, physicalAddress: physicalAddress, attributes: attributes)
     }
 }

@@ -2,7 +2,8 @@ import PageTable
 import PageTableTestSupport
 
 /// Inside a reservation maps never allocate and unmaps never free; releasing returns the table
-/// to exactly the tables it had before.
+/// to exactly the tables it had before. Addresses are table addresses from 0, passed as input
+/// addresses (the bottom of an upper range).
 enum ReservationCheck {
     static let operations = 200
 
@@ -12,29 +13,30 @@ enum ReservationCheck {
         var random = SeededGenerator(seed: log.seed!)
         let geometry = format.geometry
         var generator = OperationGenerator(geometry: geometry)
+        let input = { (address: UInt64) in geometry.inputAddress(ofTable: address) }
         var modelled = try configuration.modelledTable(format, coherent: true)
         var model = ReferenceModel(geometry: geometry)
         // Something mapped before, partly where the reservation will be.
         for _ in 0..<20 {
             if case .map(let iova, let pa, let size, let attributes) = generator.next(model: model, using: &random),
-               modelled.table.map(iova: iova, to: pa, size: size, attributes: attributes).isComplete {
+               modelled.table.map(iova: input(iova), to: pa, size: size, attributes: attributes).isComplete {
                 _ = model.map(iova, pa, size, attributes)
             }
         }
-        let before = tableSet(modelled.table)
+        let before = tableSet(modelled.table, geometry)
         let page = geometry.pageSize
         // Half the operations' window, halved until its tables (spares under blocks included)
         // fit in a quarter of the memory.
         var reserved = min(geometry.inputLimit, generator.window) / 2 / page * page
         while reserved > page,
-              try modelled.table.estimateReserve(iova: 0, size: reserved).bytes > configuration.arenaSize / 4 { reserved /= 2 }
+              try modelled.table.estimateReserve(iova: input(0), size: reserved).bytes > configuration.arenaSize / 4 { reserved /= 2 }
         let range = UInt64(0)..<reserved
         log.at(step: nil, "reserve 0x0 \(hex(reserved))")
-        let outcome = modelled.table.reserve(iova: range.lowerBound, size: range.upperBound - range.lowerBound)
+        let outcome = modelled.table.reserve(iova: input(range.lowerBound), size: range.upperBound - range.lowerBound)
         try log.expect(outcome.isComplete, "\(outcome)")
-        try log.expect(modelled.table.reserve(iova: 0, size: page).isComplete, "reservations must compose")
+        try log.expect(modelled.table.reserve(iova: input(0), size: page).isComplete, "reservations must compose")
         let tables = modelled.table.tableCount
-        let estimate = try modelled.table.estimateMap(iova: range.lowerBound, size: range.upperBound - range.lowerBound)
+        let estimate = try modelled.table.estimateMap(iova: input(range.lowerBound), size: range.upperBound - range.lowerBound)
         try log.expect(estimate.tables == 0, "a reserved range needs no tables, but the estimate is \(estimate)")
         modelled.allocator.failAllocations(from: 1)
         for step in 0..<operations {
@@ -45,47 +47,50 @@ enum ReservationCheck {
             // the model would choose, so the model only steers; the guarantees are checked.
             switch operation {
             case .map(let iova, let pa, let size, let attributes):
-                let result = modelled.table.map(iova: iova, to: pa, size: size, attributes: attributes)
+                let result = modelled.table.map(iova: input(iova), to: pa, size: size, attributes: attributes)
                 try log.expect(result.error?.kind != .outOfMemory, "a map inside a reservation allocated: \(result)")
                 if result.isComplete { _ = model.map(iova, pa, size, attributes) }
             case .unmap(let iova, let size):
-                if modelled.table.unmap(iova: iova, size: size).isComplete { _ = model.unmap(iova, size) }
+                if modelled.table.unmap(iova: input(iova), size: size).isComplete { _ = model.unmap(iova, size) }
             case .repeatPage(let iova, let pa, let pageSize, let size, let attributes):
-                let result = modelled.table.mapRepeat(iova: iova, size: size, physicalAddress: pa, pageSize: pageSize,
+                let result = modelled.table.mapRepeat(iova: input(iova), size: size, physicalAddress: pa, pageSize: pageSize,
                                                       attributes: attributes)
                 try log.expect(result.error?.kind != .outOfMemory, "a repeat inside a reservation allocated: \(result)")
                 if result.bytes > 0 { _ = model.repeatPage(iova, result.bytes, pa, pageSize: pageSize, attributes) }
             }
             try log.expect(modelled.table.tableCount == tables, "tables were allocated or freed (\(tables) -> \(modelled.table.tableCount))")
-            try log.expect(modelled.staleness(in: operation.range).isEmpty, "the hardware's caches are stale")
+            try log.expect(modelled.staleness(in: geometry.inputAddresses(ofTable: operation.range)).isEmpty, "the hardware's caches are stale")
         }
         modelled.allocator.stopFailing()
         // Unmap what lies in the reservation, release both reservations: the old table set.
         log.at(step: nil, "release 0x0 \(hex(reserved))")
-        for leaf in tableSet(modelled.table).leaves where range.contains(leaf.lowerBound) {
-            _ = modelled.table.unmap(iova: leaf.lowerBound, size: leaf.upperBound - leaf.lowerBound)
+        for leaf in tableSet(modelled.table, geometry).leaves where range.contains(leaf.lowerBound) {
+            _ = modelled.table.unmap(iova: input(leaf.lowerBound), size: leaf.upperBound - leaf.lowerBound)
         }
-        try log.expect(modelled.table.release(iova: 0, size: page).isComplete, "releasing the inner reservation failed")
-        try log.expect(modelled.table.release(iova: range.lowerBound, size: range.upperBound - range.lowerBound).isComplete,
+        try log.expect(modelled.table.release(iova: input(0), size: page).isComplete, "releasing the inner reservation failed")
+        try log.expect(modelled.table.release(iova: input(range.lowerBound), size: range.upperBound - range.lowerBound).isComplete,
                        "releasing the reservation failed")
-        try log.expect(modelled.table.release(iova: 0, size: page).error?.kind == .notMapped, "released twice without an error")
-        try log.expect(tableSet(modelled.table).leaves.allSatisfy { !range.contains($0.lowerBound) },
+        try log.expect(modelled.table.release(iova: input(0), size: page).error?.kind == .notMapped, "released twice without an error")
+        try log.expect(tableSet(modelled.table, geometry).leaves.allSatisfy { !range.contains($0.lowerBound) },
                        "leaves remain in the released range")
         try log.expect(modelled.table.invariantViolations().isEmpty, "invariants broken")
         try log.expect(modelled.staleness().isEmpty, "the hardware's caches are stale")
         if before.leaves.allSatisfy({ !range.overlaps($0) }) {
-            try log.expect(tableSet(modelled.table).tables == before.tables, "releasing did not restore the pre-reserve table set")
+            try log.expect(tableSet(modelled.table, geometry).tables == before.tables, "releasing did not restore the pre-reserve table set")
         }
     }
 
-    private static func tableSet<F, M, A, I>(_ table: borrowing PageTable<F, M, A, I>)
+    /// The table's tables, and its leaves as ranges of table addresses.
+    private static func tableSet<F, M, A, I>(_ table: borrowing PageTable<F, M, A, I>, _ geometry: TableGeometry)
         -> (tables: Set<UInt64>, leaves: [Range<UInt64>]) {
         var tables = Set<UInt64>()
         var leaves: [Range<UInt64>] = []
         table.visit { node in
             switch node {
             case .table(let info): tables.insert(info.address)
-            case .leaf(let mapping): leaves.append(mapping.virtualAddress..<mapping.virtualAddress + mapping.size)
+            case .leaf(let mapping):
+                let start = geometry.tableAddress(of: mapping.virtualAddress)
+                leaves.append(start..<start + mapping.size)
             }
         }
         return (tables, leaves)

@@ -3,17 +3,26 @@ import PageTableTestSupport
 
 /// Draws operations that collide often: addresses cluster in a window a few top-level leaves
 /// wide, half of them next to existing leaves, with sizes spread over every leaf size.
+///
+/// Addresses are table addresses (the low input bits, ``TableGeometry/tableAddress(of:)``);
+/// the window starts at `origin`.
 struct OperationGenerator {
     let geometry: TableGeometry
     let leafShifts: [Int]
     let window: UInt64
+    let origin: UInt64
     /// Maps are kept under this many smallest pages unless both addresses allow large leaves.
     let pageBudget: UInt64 = 2048
 
-    init(geometry: TableGeometry) {
+    /// A generator whose window starts at table address 0, or with `atTop` ends at the top
+    /// of the table's range: for upper-range and sign-extended tables the top of the 64-bit
+    /// space (`0xffff...`), in one half of a sign-extended range.
+    init(geometry: TableGeometry, atTop: Bool = false) {
         self.geometry = geometry
         leafShifts = geometry.leafSizeShifts
-        window = min(geometry.inputLimit, (1 << UInt64(leafShifts.last!)) * 8)
+        let span = geometry.inputRange == .signExtended ? geometry.inputLimit >> 1 : geometry.inputLimit
+        window = min(span, (1 << UInt64(leafShifts.last!)) * 8)
+        origin = atTop ? geometry.inputLimit - window : 0
     }
 
     mutating func next(model: ReferenceModel, using random: inout SeededGenerator) -> Operation {
@@ -23,7 +32,7 @@ struct OperationGenerator {
         var size = unit * units
         // Each size lands in a window 16 units wide from 0: small operations crowd together,
         // large ones still find room, and aiming at existing leaves mixes the sizes.
-        var iova = alignedAddress(below: min(window, unit << 4), unit: unit, using: &random)
+        var iova = origin + alignedAddress(below: min(window, unit << 4), unit: unit, using: &random)
         if let leaf = model.leaves.randomElement(using: &random), Bool.random(using: &random) {
             iova = leaf.start  // Aim at an existing leaf: overlaps, partial leaves, runs.
             if Int.random(in: 0..<4, using: &random) == 0 { iova += geometry.pageSize * UInt64.random(in: 0...3, using: &random) }
@@ -100,7 +109,7 @@ struct OperationGenerator {
         let (start, size): (UInt64, UInt64)
         (start, size) = (operation.range.lowerBound, operation.range.upperBound - operation.range.lowerBound)
         var probes = [start, start + size - 1, start + UInt64.random(in: 0..<size, using: &random)]
-        probes.append(UInt64.random(in: 0..<window, using: &random))
+        probes.append(origin + UInt64.random(in: 0..<window, using: &random))
         if let leaf = model.leaves.randomElement(using: &random) {
             probes.append(leaf.start + UInt64.random(in: 0..<leaf.size, using: &random))
         }
