@@ -135,7 +135,7 @@ struct ConcurrentSemanticsTests {
         var reference = try PageTable(format: format, memory: arena, allocator: buddy, invalidator: OfflineInvalidator())
         let table = try ConcurrentPageTable(format: format, memory: arena, allocator: concurrentBuddy,
                                             invalidator: OfflineInvalidator())
-        var random = SeededGenerator(seed: baseSeed())
+        var random = SeededGenerator(seed: Conformance.baseSeed())
         let window: UInt64 = 16 << 20
         let base = 0 &- window  // The top 16 MiB, up to 0xffff_ffff_ffff_ffff.
         for step in 0..<1000 {
@@ -144,11 +144,11 @@ struct ConcurrentSemanticsTests {
             if random.next() % 2 == 0 {
                 let expected = reference.map(iova: base + offset, to: 0x4000_0000 + offset, size: size, attributes: readWrite)
                 let got = table.map(iova: base + offset, to: 0x4000_0000 + offset, size: size, attributes: readWrite)
-                #expect(got == expected, "step \(step) map \(hex(base + offset))+\(hex(size)) (PAGETABLE_SEED=\(baseSeed()))")
+                #expect(got == expected, "step \(step) map \(hex(base + offset))+\(hex(size)) (PAGETABLE_SEED=\(Conformance.baseSeed()))")
             } else {
                 let expected = reference.unmap(iova: base + offset, size: size)
                 let got = table.unmap(iova: base + offset, size: size)
-                #expect(got == expected, "step \(step) unmap \(hex(base + offset))+\(hex(size)) (PAGETABLE_SEED=\(baseSeed()))")
+                #expect(got == expected, "step \(step) unmap \(hex(base + offset))+\(hex(size)) (PAGETABLE_SEED=\(Conformance.baseSeed()))")
             }
             let probe = base + ((random.next() % (window >> 12)) << 12 | 0x18)
             #expect(table.translate(probe) == reference.translate(probe), "step \(step) translate \(hex(probe))")
