@@ -41,6 +41,14 @@ for product in package["products"]:
 ')
 
 status=0
+# The core's catalogue includes every guide.
+for guide in docs/*.md; do
+    if [ ! -e "Sources/PageTable/Documentation.docc/Guides/$(basename "$guide")" ]; then
+        echo "docc: $guide is not in the PageTable catalogue (Sources/PageTable/Documentation.docc/Guides)" >&2
+        status=1
+    fi
+done
+
 while read -r module path; do
     catalog="$path/Documentation.docc"
     if [ ! -d "$catalog" ]; then
