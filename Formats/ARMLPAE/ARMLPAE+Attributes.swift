@@ -37,7 +37,7 @@ extension ARMLPAE {
 
     /// Encodes attributes the way Linux's io-pgtable does for ARM LPAE:
     ///
-    /// - Stage 1: AF always, and nG unless ``MapAttributes/global``; AP[2] (read-only) without
+    /// - Stage 1: AF always, and nG unless `MapAttributes.global`; AP[2] (read-only) without
     ///   write; AP[1] (EL0 access) unless privileged; UXN and PXN without execute, and UXN alone for privileged executable
     ///   mappings (EL0 never executes what it cannot access); AttrIndx 2 for device, 1 for cacheable,
     ///   0 otherwise (see ``MemoryAttributeIndex``); SH inner-shareable for cacheable memory,

@@ -64,9 +64,9 @@ extension ARMv7Short {
     /// - S unless `shareability` is `.nonShareable`: shareable device and non-cacheable memory
     ///   is outer shareable and shareable cacheable memory inner shareable (PRRR.NOSn), so the
     ///   other choices (`.inner` for non-cacheable or device, `.outer` for cacheable) are refused.
-    /// - nG always (mappings are per address space, like Linux's): ``MapAttributes/global``
+    /// - nG always (mappings are per address space, like Linux's): `MapAttributes.global`
     ///   is refused.
-    /// - NS in sections and supersections with ``MapAttributes/FormatFlags/armV7NonSecure``,
+    /// - NS in sections and supersections with `MapAttributes.FormatFlags.armV7NonSecure`,
     ///   which must match ``Configuration/nonSecure``.
     ///
     /// Throws `invalid-attributes` for no read and no write, write without read, global, an

@@ -17,8 +17,8 @@ import PageTable
 /// stores the base of the whole group, as the architecture requires.
 ///
 /// Table pointers are 32 bits wide, so every table must lie below 4 GiB
-/// (``TableGeometry/tableAddressLimit`` is `0xFFFF_FFFF`). Second-level tables are 1 KiB:
-/// give the table a ``ZonedAllocator`` to carve them from a slab in a low-memory zone, as
+/// (`TableGeometry.tableAddressLimit` is `0xFFFF_FFFF`). Second-level tables are 1 KiB:
+/// give the table a `ZonedAllocator` to carve them from a slab in a low-memory zone, as
 /// Linux does.
 ///
 /// Attributes (see ``encode(_:)``) follow the simplified access permission model with the

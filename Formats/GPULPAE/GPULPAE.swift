@@ -4,12 +4,12 @@ import PageTable
 /// GPU page tables as Mali CSF GPUs walk them (the layout Linux's panthor driver programs):
 /// the ARM LPAE stage-1 long-descriptor encoding with a 4 KiB granule, whose tables may be
 /// *shared* -- one table pointed at by many entries -- so that repeat mappings of one page over
-/// enormous ranges (``PageTable/mapRepeat(iova:size:physicalAddress:pageSize:attributes:)``,
+/// enormous ranges (`PageTable.mapRepeat(iova:size:physicalAddress:pageSize:attributes:)`,
 /// sparse resources backed by a dummy page) cost a handful of tables instead of one per 2 MiB.
 ///
-/// The format is an ``ARMLPAE`` value (4K granule, stage 1) with sharing switched on: geometry,
+/// The format is an `ARMLPAE` value (4K granule, stage 1) with sharing switched on: geometry,
 /// descriptors, attribute encoding and registers are all delegated to it, so a table built here
-/// is bit for bit the table ``ARMLPAE`` would build, and any ARMv8-style walker reads the
+/// is bit for bit the table `ARMLPAE` would build, and any ARMv8-style walker reads the
 /// exported image. Leaf sizes are 4K pages, 2M and 1G blocks (no contiguous groups, see below).
 /// The input-address size is 48 bits by default and may be smaller (39 bits, for example,
 /// starts the walk at L1); the output size defaults to 48 bits.
@@ -32,7 +32,7 @@ import PageTable
 ///
 /// ## No contiguous groups
 ///
-/// The underlying ``ARMLPAE`` value is built with ``ARMLPAE/Configuration/contiguousHint`` off,
+/// The underlying `ARMLPAE` value is built with `ARMLPAE.Configuration.contiguousHint` off,
 /// so no descriptor carries the Contiguous bit. No public source shows that Mali's MMU honours
 /// the hint: Arm's own Mali driver (kbase) encodes GPU page-table entries with the attribute
 /// index, AP, SH, AF and XN bits only, and panfrost/panthor program their tables through Linux's
@@ -43,7 +43,7 @@ import PageTable
 /// ## Registers
 ///
 /// ``registers(root:)`` returns the arm-lpae-64 stage-1 set -- `TTBR0`, `TCR`, `MAIR` -- with the
-/// same values ``ARMLPAE`` gives, so tools that load an ARMv8 MMU read the image unchanged. On a
+/// same values `ARMLPAE` gives, so tools that load an ARMv8 MMU read the image unchanged. On a
 /// Mali GPU, `AS_TRANSTAB` takes the `TTBR0` value (the top table's address) and `AS_MEMATTR`
 /// the `MAIR` value (the memory-attribute byte of each AttrIndx); the driver derives
 /// `AS_TRANSCFG` from the same input size and walk attributes that `TCR` records.
@@ -95,7 +95,7 @@ public struct GPULPAE: PageTableFormat {
         lpae.tableDescriptor(address: address, level: level)
     }
 
-    /// See ``ARMLPAE/encode(_:)`` (stage 1). Every leaf gets the access flag; none gets DBM.
+    /// See `ARMLPAE.encode(_:)` (stage 1). Every leaf gets the access flag; none gets DBM.
     public func encode(_ attributes: MapAttributes) throws(PageTableError) -> EncodedAttributes {
         try lpae.encode(attributes)
     }
@@ -120,7 +120,7 @@ public struct GPULPAE: PageTableFormat {
         lpae.attributes(ofLeaf: descriptor, level: level)
     }
 
-    /// `TTBR0`, `TCR` and `MAIR`, as ``ARMLPAE`` stage 1 gives them (see the type's
+    /// `TTBR0`, `TCR` and `MAIR`, as `ARMLPAE` stage 1 gives them (see the type's
     /// documentation for their Mali counterparts).
     public func registers(root: PhysicalAddress) -> [HardwareRegister] {
         lpae.registers(root: root)

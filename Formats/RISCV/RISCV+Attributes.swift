@@ -15,7 +15,7 @@ extension RISCV {
     /// - U set unless privileged (`p`: supervisor only). The G-stage treats every access as a
     ///   user access, so there U is always set and privileged-only mappings are refused.
     /// - A and D always set (the hardware never updates a PTE).
-    /// - G (stage 1) only for ``MapAttributes/global`` mappings, which every address space
+    /// - G (stage 1) only for `MapAttributes.global` mappings, which every address space
     ///   shares; G-stage PTEs do not use G, so global is refused there.
     /// - With Svpbmt: PBMT NC (1) for normal memory, PMA (0) for cacheable, IO (2) for device.
     ///   Without it the PTE has no memory type: a plain mapping takes the platform's PMA for

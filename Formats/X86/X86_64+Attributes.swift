@@ -35,7 +35,7 @@ extension X86_64 {
     ///
     /// - P; R/W for write; U/S unless privileged (`p`: supervisor only); XD without execute
     ///   (needs EFER.NXE); A and D always set (the processor never updates an entry); G for
-    ///   ``MapAttributes/global`` leaves (it takes effect once the system sets CR4.PGE).
+    ///   `MapAttributes.global` leaves (it takes effect once the system sets CR4.PGE).
     /// - PAT index (``AttributeTableIndex``): 0 write-back for cacheable, 3 UC for device,
     ///   4 write-combining otherwise.
     ///

@@ -16,7 +16,7 @@ extension X86_64 {
     ///
     /// - `CR3`: the top table's address (PCID 0, PWT = PCD = 0: write-back walks).
     /// - `CR4`: PAE (bit 5), and LA57 (bit 12) for 5-level paging; PGE clear (set it yourself
-    ///   to make ``MapAttributes/global`` leaves global in the TLB), PCIDE, SMEP, SMAP and PKE clear.
+    ///   to make `MapAttributes.global` leaves global in the TLB), PCIDE, SMEP, SMAP and PKE clear.
     /// - `EFER`: LME (bit 8, long mode) and NXE (bit 11, so XD is honoured).
     /// - `PAT`: the `IA32_PAT` value of ``AttributeTableIndex``.
     ///

@@ -18,7 +18,7 @@ public struct BuiltTable {
     }
 }
 
-/// Arms and disarms a ``FaultInjectingAllocator`` whatever allocator it wraps.
+/// Arms and disarms a `FaultInjectingAllocator` whatever allocator it wraps.
 public struct AllocationFaults {
     /// Makes the `n`th table allocation from now fail, and every later one.
     public let failAllocations: (_ from: Int) -> Void

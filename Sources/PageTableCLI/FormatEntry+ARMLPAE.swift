@@ -1,7 +1,7 @@
 import PageTableKit
 
 extension FormatEntry {
-    /// `arm-lpae-64`: ARM VMSAv8-64 long-descriptor tables (``ARMLPAE``).
+    /// `arm-lpae-64`: ARM VMSAv8-64 long-descriptor tables (`ARMLPAE`).
     public static let armLPAE64 = FormatEntry(
         name: ARMLPAE.formatName,
         summary: "ARM VMSAv8-64 long-descriptor (LPAE) translation tables, stage 1 or 2",

@@ -1,12 +1,12 @@
 import PageTableKit
 
 extension FormatEntry {
-    /// `arm-v7s`: ARMv7 short-descriptor tables (``ARMv7Short``).
+    /// `arm-v7s`: ARMv7 short-descriptor tables (`ARMv7Short`).
     ///
     /// Table memory is laid out as Linux lays out these tables in a DMA32 zone: the lowest
     /// `--table-zone-size` bytes of the simulated memory are the zone, carved into 1 KiB L2
     /// tables by a slab allocator (4 KiB slab pages); the 16 KiB L1 table comes from the rest
-    /// (see ``armV7ShortAllocator(memory:zoneBytes:)``). The default zone, 1M, holds 1024 L2
+    /// (see `armV7ShortAllocator(memory:zoneBytes:)`). The default zone, 1M, holds 1024 L2
     /// tables: enough to map 1 GiB in 4 KiB pages. When the zone is used up, maps needing a
     /// new L2 table answer `out-of-memory` with the exact prefix mapped.
     ///

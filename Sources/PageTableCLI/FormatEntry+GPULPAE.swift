@@ -1,7 +1,7 @@
 import PageTableKit
 
 extension FormatEntry {
-    /// `gpu-lpae`: Mali CSF GPU tables (``GPULPAE``): ARM LPAE stage 1 with a 4K granule, whose
+    /// `gpu-lpae`: Mali CSF GPU tables (`GPULPAE`): ARM LPAE stage 1 with a 4K granule, whose
     /// `repeat` mappings share fully covered tables. Registers and the exported image follow
     /// the `arm-lpae-64` stage-1 conventions (TTBR0, TCR, MAIR).
     public static let gpuLPAE = FormatEntry(

@@ -1,7 +1,7 @@
 import PageTableKit
 
 extension FormatEntry {
-    /// `riscv`: RISC-V Sv39/Sv48/Sv57 tables, stage 1 or the G-stage (``RISCV``), with the
+    /// `riscv`: RISC-V Sv39/Sv48/Sv57 tables, stage 1 or the G-stage (`RISCV`), with the
     /// Svnapot and Svpbmt extensions as flags. Without `--svpbmt` a PTE has no memory type, so
     /// `c` and `d` are refused and plain mappings take the platform's PMA.
     public static let riscv = FormatEntry(

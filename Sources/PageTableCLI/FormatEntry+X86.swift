@@ -1,7 +1,7 @@
 import PageTableKit
 
 extension FormatEntry {
-    /// `x86-64`: x86-64 4- or 5-level paging (``X86_64``).
+    /// `x86-64`: x86-64 4- or 5-level paging (`X86_64`).
     public static let x86_64 = FormatEntry(
         name: X86_64.formatName,
         summary: "x86-64 paging, 4-level (PML4, 48-bit) or 5-level (PML5, LA57, 57-bit)",

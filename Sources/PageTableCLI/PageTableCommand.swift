@@ -2,7 +2,7 @@ import Foundation
 
 /// The `pagetable` command: parses arguments, then runs `formats`, `run` or `bench`.
 ///
-/// Streams are injected so tests run the command in-process; ``main(arguments:)`` runs it on
+/// Streams are injected so tests run the command in-process; ``main(catalog:arguments:)`` runs it on
 /// the process's own streams. Standard output carries only answers (then statistics, then the
 /// dump); every diagnostic goes to standard error.
 ///
@@ -25,6 +25,7 @@ public struct PageTableCommand: Sendable {
     /// Runs the command for `arguments` (without the program name) and returns its exit status.
     ///
     /// - Parameters:
+    ///   - arguments: the command line without the program name, for example `["formats"]`.
     ///   - standardInput: reads all of standard input (for SCRIPT `-`); `nil` if it cannot.
     ///   - standardOutput: receives answers, statistics, dumps, usage and format listings.
     ///   - standardError: receives diagnostics.

@@ -11,8 +11,8 @@ extension ConcurrentPageTable {
     /// installed with a compare-and-swap: if another thread's call installed one first in a
     /// shared slot, this call frees its own (never seen) and walks into the winner's.
     ///
-    /// The outcome is exact: on an error exactly the first ``RangeOutcome/bytes`` bytes are
-    /// mapped. Unlike ``PageTable``, tables linked on the way stay linked even if the failed
+    /// The outcome is exact: on an error exactly the first `RangeOutcome.bytes` bytes are
+    /// mapped. Unlike `PageTable`, tables linked on the way stay linked even if the failed
     /// part left them empty -- another thread may already have walked into them; they are
     /// counted, and freed by an unmap covering them or at teardown. Validation errors map
     /// nothing; existing leaves are never overwritten (`already-mapped`).

@@ -3,7 +3,7 @@ import Synchronization
 
 extension ConcurrentPageTable {
     /// Unmaps `iova ..< iova + size`, which may span several earlier mappings, with the
-    /// outcome ``PageTable/unmap(iova:size:)`` gives: stops with `not-mapped` at the first
+    /// outcome `PageTable.unmap(iova:size:)` gives: stops with `not-mapped` at the first
     /// hole and `partial-leaf` at a leaf the range does not cover whole.
     ///
     /// Safe to call from many threads at once on disjoint input ranges, and to race with

@@ -5,12 +5,12 @@ import Synchronization
 /// on disjoint input ranges, with `translate` lock-free and allowed to race with changes
 /// anywhere (see `docs/concurrency.md` for the contract and the memory-ordering argument).
 ///
-/// Where ``PageTable`` is a noncopyable value that one thread mutates, this is a class shared
+/// Where `PageTable` is a noncopyable value that one thread mutates, this is a class shared
 /// by reference. It builds the same trees for the same formats (a format needs nothing extra),
 /// with every descriptor read and written atomically: new tables are installed by
 /// compare-and-swap (the loser frees its table and walks into the winner's), and a table an
 /// unmap covers whole is unlinked and freed only after the invalidation and a grace period
-/// (``GracePeriods``), so no concurrent `translate` can still be walking it.
+/// (`GracePeriods`), so no concurrent `translate` can still be walking it.
 ///
 /// The caller's contract, as in every kernel page-table library: calls that change the table
 /// run on disjoint input ranges (hold a range lock over each call's range); the allocator and

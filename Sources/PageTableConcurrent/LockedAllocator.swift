@@ -1,8 +1,8 @@
 import PageTable
 
 /// Makes any allocator safe to call from many threads at once: every call runs under one
-/// mutex (a pthread mutex, which ThreadSanitizer understands). Use it to share a ``BuddyAllocator``, ``SlabAllocator``, ``TablePool`` or
-/// ``FaultInjectingAllocator`` (none of which is thread-safe on its own) with a
+/// mutex (a pthread mutex, which ThreadSanitizer understands). Use it to share a `BuddyAllocator`, `SlabAllocator`, `TablePool` or
+/// `FaultInjectingAllocator` (none of which is thread-safe on its own) with a
 /// ``ConcurrentPageTable``.
 ///
 /// Table allocations are rare next to page writes (one per table's worth of pages), so one

@@ -5,8 +5,8 @@ extension Conformance {
     public enum Check: String, CaseIterable, Sendable, CustomTestStringConvertible {
         /// The format's promises, checked directly: zero decodes as empty; table pointers and
         /// leaves (single and contiguous, at every leaf level) round-trip through encode and
-        /// decode, attributes included; table sizes hold their items; ``PageTable/PageTableFormat/linearLeafStride(level:)``
-        /// is honest; every descriptor ``PageTable/PageTableFormat/singleLeafPattern(level:)``
+        /// decode, attributes included; table sizes hold their items; `PageTableFormat.linearLeafStride(level:)`
+        /// is honest; every descriptor `PageTableFormat.singleLeafPattern(level:)`
         /// matches is a single leaf.
         case contract
         /// Thousands of seeded random maps, unmaps and repeats compared with the reference

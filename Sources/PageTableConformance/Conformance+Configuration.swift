@@ -29,8 +29,11 @@ extension Conformance {
         /// A configuration named `name` whose format `make` creates (once per check).
         ///
         /// - Parameters:
+        ///   - name: how failures name this configuration.
         ///   - arenaBase: the physical base of the table memory (default 2 GiB).
         ///   - arenaSize: its size (default 64 MiB).
+        ///   - invalidationFilter: see ``invalidationFilter`` (default: none).
+        ///   - make: creates the format under test.
         public init<Format: PageTableFormat>(_ name: String, arenaBase: PhysicalAddress = 0x8000_0000,
                                              arenaSize: Int = 64 << 20,
                                              invalidationFilter: InvalidationFilter? = nil,

@@ -26,6 +26,8 @@ public enum Conformance {
     /// Runs `check` on `configuration` and records every failure as a Swift Testing issue.
     ///
     /// - Parameters:
+    ///   - check: the check to run.
+    ///   - configuration: the format configuration it runs on.
     ///   - baseSeed: the seed random checks derive theirs from (default: ``baseSeed()``).
     ///   - sourceLocation: where the issues point (default: the caller).
     public static func check(_ check: Check, on configuration: Configuration, baseSeed: UInt64 = baseSeed(),
@@ -37,7 +39,7 @@ public enum Conformance {
 
     /// Runs every check on `configuration`, one after another, recording failures as issues.
     /// A single test that calls this is the shortest use of the kit; one test per check (with
-    /// ``Check/allCases`` as arguments) runs them in parallel and names each.
+    /// `Check.allCases` as arguments) runs them in parallel and names each.
     public static func checkAll(on configuration: Configuration, baseSeed: UInt64 = baseSeed(),
                                 sourceLocation: SourceLocation = #_sourceLocation) {
         for each in Check.allCases { check(each, on: configuration, baseSeed: baseSeed, sourceLocation: sourceLocation) }

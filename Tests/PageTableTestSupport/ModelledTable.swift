@@ -3,12 +3,19 @@ import PageTable
 /// A table whose invalidator is a ``TLBModel`` reading memory through a ``HardwareView``:
 /// coherent, or non-coherent with every clean copied into the view.
 public struct ModelledTable<Format: PageTableFormat>: ~Copyable {
+    /// The table's type: an arena, a fault-injecting buddy allocator and the TLB model.
     public typealias Table = PageTable<Format, PhysicalArena, FaultInjectingAllocator<BuddyAllocator>, TLBModel<Format>>
+    /// The table under test.
     public var table: Table
+    /// The table's invalidator, modelling the hardware's TLB and walk cache.
     public let tlb: TLBModel<Format>
+    /// The table memory as the hardware walker sees it.
     public let view: HardwareView
+    /// The table memory.
     public let arena: PhysicalArena
+    /// The table's allocator: ``buddy``, failing allocations on demand.
     public let allocator: FaultInjectingAllocator<BuddyAllocator>
+    /// The buddy allocator over ``arena`` that ``allocator`` wraps.
     public let buddy: BuddyAllocator
 
     /// A new empty table of `format` in an arena at `base` of `size` bytes.

@@ -10,13 +10,19 @@ import PageTable
 public struct ReferenceModel {
     /// One leaf of the model.
     public struct Leaf: Hashable, CustomStringConvertible {
+        /// The first input address it maps.
         public var start: UInt64
+        /// Its size in bytes.
         public var size: UInt64
+        /// The output address `start` maps to.
         public var physicalAddress: UInt64
+        /// What the leaf allows.
         public var attributes: MapAttributes
+        /// The input address just past the leaf.
         public var end: UInt64 { start + size }
         public var description: String { "0x\(String(start, radix: 16))+0x\(String(size, radix: 16))" }
 
+        /// A leaf mapping `start ..< start + size` to `physicalAddress` with `attributes`.
         public init(start: UInt64, size: UInt64, physicalAddress: UInt64, attributes: MapAttributes) {
             self.start = start
             self.size = size

@@ -6,9 +6,9 @@ import PageTable
 /// walker with a TLB and a walk cache does. It fills itself only by walking the table as the
 /// hardware sees it (``HardwareView``: the CPU's bytes for coherent memory, or only what was
 /// cleaned for non-coherent memory), and it drops entries only when the framework asks
-/// (it is the table's ``TLBInvalidator``). Invalidation requests are honoured precisely, level
+/// (it is the table's `TLBInvalidator`). Invalidation requests are honoured precisely, level
 /// sets included, so a missing or too narrow request leaves a stale entry behind, and
-/// ``staleEntries(comparedWith:)`` reports it.
+/// ``staleEntries(comparedWith:in:)`` reports it.
 ///
 /// Install it as the table's invalidator, set ``root`` after creating the table, let it walk
 /// (``translate(_:)``, ``prefetch(_:)``) between operations, and compare after each one.
@@ -19,20 +19,26 @@ import PageTable
 public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
     /// A cached leaf translation.
     public struct CachedLeaf: Hashable, Sendable {
+        /// The leaf: its first input address, size in bytes, level and output address.
         public var start: VirtualAddress, size: UInt64, level: Int, outputAddress: PhysicalAddress
         /// The attributes the cached descriptor expressed (permissions are cached with it).
         public var attributes: MapAttributes? = nil
     }
     /// A cached pointer to the table of `level` that covers `start ..< start + span`.
     public struct CachedWalk: Hashable, Sendable {
+        /// The pointer: the table's level, the first input address and bytes it covers, its address.
         public var level: Int, start: VirtualAddress, span: UInt64, table: PhysicalAddress
     }
 
+    /// The format the modelled hardware walks.
     public let format: Format
+    /// The memory as the modelled hardware reads it.
     public let view: HardwareView
     /// The top table: set it once the table exists.
     public var root: PhysicalAddress = 0
+    /// Cached leaf translations, by their first input address.
     public private(set) var leaves: [VirtualAddress: CachedLeaf] = [:]
+    /// Cached table pointers, by level and then by the first input address they cover.
     public private(set) var walks: [Int: [VirtualAddress: CachedWalk]] = [:]
     /// Empty items the hardware remembered (only for formats that cache invalid entries).
     public private(set) var invalid: [Int: Set<VirtualAddress>] = [:]
@@ -45,6 +51,7 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
 
     private var geometry: TableGeometry { format.geometry }
 
+    /// An empty cache for tables of `format`, read through `view`.
     public init(format: Format, view: HardwareView) {
         self.format = format
         self.view = view
@@ -134,8 +141,6 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
 
     // MARK: Checking
 
-    /// Every cached entry whose answer differs from `translate` (the table's own walk), as
-    /// readable descriptions; empty when nothing is stale. Limit the check to `range` if given.
     /// Cached leaves (within `range`, if given) whose attributes differ from what `attributes`
     /// (the table's) says now: an attribute change that was not invalidated.
     public func staleAttributes(comparedWith attributes: (VirtualAddress) -> MapAttributes?,
@@ -145,6 +150,9 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
             .map { "leaf \(hexString($0.start))+\(hexString($0.size)) has stale attributes" }
     }
 
+    /// Every cached entry whose answer differs from `inputTranslate` (the table's own walk, by
+    /// input address), as readable descriptions; empty when nothing is stale. Limit the check to
+    /// `range` (input addresses) if given.
     public func staleEntries(comparedWith inputTranslate: (VirtualAddress) -> PhysicalAddress?,
                              in range: Range<VirtualAddress>? = nil) -> [String] {
         var stale: [String] = []

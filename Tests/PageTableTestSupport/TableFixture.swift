@@ -5,8 +5,11 @@ public typealias TestTable<Format: PageTableFormat> = PageTable<Format, Physical
 
 /// Everything a test needs around one table.
 public struct TableFixture {
+    /// The table memory.
     public let arena: PhysicalArena
+    /// The buddy allocator over ``arena``.
     public let allocator: BuddyAllocator
+    /// The invalidator every table of this fixture records its requests in.
     public let invalidator = RecordingInvalidator()
 
     /// A fixture with an arena at `base` of `size` bytes.

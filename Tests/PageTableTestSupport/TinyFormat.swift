@@ -16,6 +16,7 @@ public struct TinyFormat: PageTableFormat {
     /// Whether repeats may share tables (this imaginary hardware never writes tables).
     public let allowsSharedTables: Bool
 
+    /// The tiny format, with invalid entries cached and shared tables allowed as given.
     public init(cachesInvalidEntries: Bool = false, allowsSharedTables: Bool = false) {
         self.cachesInvalidEntries = cachesInvalidEntries
         self.allowsSharedTables = allowsSharedTables

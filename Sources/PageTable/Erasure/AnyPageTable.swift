@@ -2,7 +2,7 @@
 /// example from a command-line flag or a configuration file.
 ///
 /// This is the one type-erased layer, at the API edge: each operation costs one indirect call,
-/// below which the wrapped ``PageTable`` runs fully specialised. The erasing initializer is
+/// below which the wrapped ``PageTable/PageTable`` runs fully specialised. The erasing initializer is
 /// `@inlinable`, so the specialisation happens in the module that knows the concrete format.
 public final class AnyPageTable {
     /// The wrapped format's name, for example `arm-lpae-64`.

@@ -31,7 +31,7 @@ public protocol PageTableFormat: Sendable {
     var geometry: TableGeometry { get }
 
     /// Classifies a descriptor found at `level`. Encodings the hardware treats as invalid
-    /// decode as ``DecodedEntry/empty``.
+    /// decode as `DecodedEntry.empty`.
     func decode(_ descriptor: Descriptor, level: Int) -> DecodedEntry
 
     /// A descriptor for a slot at `level` that points at a table (of level `level - 1`)
@@ -40,7 +40,7 @@ public protocol PageTableFormat: Sendable {
 
     /// Validates format-neutral attributes and encodes them.
     ///
-    /// Throws ``PageTableError/Kind/invalidAttributes`` for any combination this format's
+    /// Throws `PageTableError.Kind.invalidAttributes` for any combination this format's
     /// hardware cannot express, never approximating. Which combinations those are is the
     /// format's rule, not the walker's: ARM LPAE refuses mappings with neither read nor write,
     /// while RISC-V allows execute-only pages. Whether attributes are expressible must not
@@ -49,7 +49,7 @@ public protocol PageTableFormat: Sendable {
 
     /// The descriptor bits of a leaf at `level` with the given attributes and no output
     /// address. `contiguous` asks for a member of a contiguous group
-    /// (``LevelGeometry/contiguousLog2``). Called once per run of leaves, not per item.
+    /// (`LevelGeometry.contiguousLog2`). Called once per run of leaves, not per item.
     func leafTemplate(_ attributes: EncodedAttributes, level: Int, contiguous: Bool) -> Descriptor
 
     /// Adds the output address of one item to a template. `outputAddress` is the address this

@@ -5,14 +5,14 @@
 /// default. Tables that no hardware walks yet (built offline, for an image) use the explicitly
 /// named ``OfflineInvalidator``.
 ///
-/// The walker collects the changes of one operation in an ``InvalidationGather`` and calls
+/// The walker collects the changes of one operation (its internal `InvalidationGather`) and calls
 /// these methods once, at the end of the operation, before it frees any table that was
 /// unlinked. Ranges are input-address ranges, as the hardware sees them (`0xffff...` on upper
 /// and sign-extended tables, ``InputRange``); one that reaches 2^64 ends at `UInt64.max`,
 /// since a `Range` cannot end there. `levels` are the walker's level numbers (0 = leaf-most)
 /// touched in that range, so drivers can target invalidations by level.
 ///
-/// A ``PageTable`` calls its invalidator from one thread at a time. A `ConcurrentPageTable`
+/// A ``PageTable/PageTable`` calls its invalidator from one thread at a time. A `ConcurrentPageTable`
 /// (module `PageTableConcurrent`) batches per call, so calls on different threads sync at once:
 /// its invalidator must accept concurrent calls (`docs/concurrency.md`).
 public protocol TLBInvalidator {

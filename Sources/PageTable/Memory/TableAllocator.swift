@@ -7,7 +7,7 @@
 /// The walker zeroes a table before linking it in, and returns a table with ``free(_:bytes:)``
 /// only after the hardware can no longer walk it (after the invalidation batch is synced).
 ///
-/// A ``PageTable`` calls its allocator from one thread at a time, and the built-in allocators
+/// A ``PageTable/PageTable`` calls its allocator from one thread at a time, and the built-in allocators
 /// are not thread-safe. A `ConcurrentPageTable` calls it from many threads at once: wrap it in
 /// `LockedAllocator` (module `PageTableConcurrent`) unless it is thread-safe itself.
 public protocol TableAllocator: AnyObject {

@@ -17,11 +17,17 @@ public struct CommitOutcome: Hashable, Sendable, CustomStringConvertible {
 public struct CommitError: Error, Hashable, Sendable {
     /// The failure kinds a commit can meet.
     public enum Kind: String, Hashable, Sendable {
+        /// A leaf already maps part of the range; nothing was overwritten.
         case alreadyMapped = "already-mapped"
+        /// The range starts or ends inside a larger leaf, which is never split.
         case partialLeaf = "partial-leaf"
+        /// The range reaches an address that is not mapped.
         case notMapped = "not-mapped"
+        /// An address or size is not a multiple of the smallest page.
         case misaligned
+        /// An address lies beyond the input or output address size.
         case outOfRange = "out-of-range"
+        /// No read and no write, or a combination the format cannot express.
         case invalidAttributes = "invalid-attributes"
     }
 

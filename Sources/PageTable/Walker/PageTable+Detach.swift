@@ -2,7 +2,7 @@ extension PageTable {
     /// Ends the table's life without tearing down its tree, and hands back what the MMU needs:
     /// the root and the register values (``registers``).
     ///
-    /// Dropping a ``PageTable`` frees every table and invalidates the TLB -- right for a
+    /// Dropping a ``PageTable/PageTable`` frees every table and invalidates the TLB -- right for a
     /// process's address space, fatal for the tables a kernel is running on. A kernel that
     /// builds its tables once at boot detaches them instead: no invalidation, no table goes
     /// back to the allocator, and the tree stays valid for as long as its memory does. Only
