@@ -13,10 +13,10 @@ import PageTable
 ///
 /// Levels are numbered as the specification numbers VPN fields: level 0 holds 4 KiB pages.
 /// At stage 1, input addresses are canonical (sign-extended) 39-, 48- or 57-bit virtual
-/// addresses (``InputRange/signExtended``): the root's upper half translates the upper half of
+/// addresses (`InputRange.signExtended`): the root's upper half translates the upper half of
 /// the address space (Sv39: `0xFFFF_FFC0_0000_0000` and up); addresses whose bits 63 down to
 /// 39 (48, 57) are not all equal are `out-of-range`. G-stage inputs are guest physical
-/// addresses, zero-extended (``InputRange/lower``).
+/// addresses, zero-extended (`InputRange.lower`).
 /// Every level may hold leaves. With Svnapot, 64 KiB leaves are groups of 16 level-0 PTEs with
 /// N=1 and PPN[3:0] = 0b1000, every member storing the group's base.
 ///

@@ -12,7 +12,7 @@ import PageTable
 /// In the walker's numbering level 0 is the page table (PT), level 1 the page directory,
 /// level 2 the PDPT, level 3 the PML4 and level 4 the PML5; ``levelName(_:)`` shows these
 /// names. Input addresses are canonical 48-bit (57-bit) linear addresses
-/// (``InputRange/signExtended``): `0 ..< 2^47` and, in the PML4's upper half,
+/// (`InputRange.signExtended`): `0 ..< 2^47` and, in the PML4's upper half,
 /// `0xFFFF_8000_0000_0000` and up; non-canonical addresses are `out-of-range`.
 ///
 /// Every leaf has A and D set up front and every pointer A set, so the processor never writes

@@ -31,7 +31,7 @@ extension ConcurrentPageTable {
     }
 
     /// Checks an input range: non-empty, page-aligned, inside one part of the geometry's
-    /// ``InputRange`` (the walk then uses its table addresses, ``TableGeometry/tableAddress(of:)``).
+    /// `InputRange` (the walk then uses its table addresses, ``TableGeometry/tableAddress(of:)``).
     @inlinable
     func checkInput(_ start: VirtualAddress, size: UInt64) -> PageTableError? {
         let pageSize = geometry.pageSize

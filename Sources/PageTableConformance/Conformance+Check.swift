@@ -34,7 +34,7 @@ extension Conformance {
         /// exactly where they continue each other physically, exact prefixes, one sync.
         case pageLists
         /// Eight threads of seeded random maps, unmaps and translations on disjoint ranges of
-        /// one ``PageTableConcurrent/ConcurrentPageTable`` that share its interior tables, each
+        /// one `ConcurrentPageTable` that share its interior tables, each
         /// against its own reference model, with allocation failures injected; then the tree
         /// against the models and the accounting against the tree. Formats without 32- or
         /// 64-bit descriptors, or without a level above pages of 64 pages or more, are skipped.

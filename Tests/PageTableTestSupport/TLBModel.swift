@@ -14,7 +14,7 @@ import PageTable
 /// (``translate(_:)``, ``prefetch(_:)``) between operations, and compare after each one.
 ///
 /// Its public methods take input addresses (upper-range and sign-extended ones in full, see
-/// ``InputRange``); inside, entries are keyed by table address (the low input bits), so a
+/// `InputRange`); inside, entries are keyed by table address (the low input bits), so a
 /// range reaching 2^64 needs no special case.
 public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
     /// A cached leaf translation.

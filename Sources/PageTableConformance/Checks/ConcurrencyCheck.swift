@@ -3,7 +3,7 @@ import PageTableConcurrent
 import PageTableTestSupport
 import Synchronization
 
-/// Many threads on one ``PageTableConcurrent/ConcurrentPageTable`` of the format: 8 threads of
+/// Many threads on one `ConcurrentPageTable` of the format: 8 threads of
 /// seeded random map, unmap and translate on disjoint ranges that share interior tables, each
 /// against its own reference model, with allocation failures injected every third round; then
 /// the tree against the union of the models, the accounting against the tree, and nothing left

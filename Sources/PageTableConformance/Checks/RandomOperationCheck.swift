@@ -5,7 +5,7 @@ import PageTableTestSupport
 /// and repeats, every outcome and every translation compared with ``ReferenceModel``, every cached
 /// translation and walk compared with the table by ``TLBModel``.
 ///
-/// On tables whose ``InputRange`` is not `lower` the operations run at the top of the range
+/// On tables whose `InputRange` is not `lower` the operations run at the top of the range
 /// (ARM TTBR1 and sign-extended tables: up to `0xffff_ffff_ffff_ffff`). The generator and the
 /// model work with table addresses; every call to the table passes the input address.
 enum RandomOperationCheck {
