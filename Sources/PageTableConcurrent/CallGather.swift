@@ -34,22 +34,22 @@ extension ConcurrentPageTable {
     /// `InputRange` (the walk then uses its table addresses, ``TableGeometry/tableAddress(of:)``).
     @inlinable
     func checkInput(_ start: VirtualAddress, size: UInt64) -> PageTableError? {
-        let pageSize = geometry.pageSize
-        if size == 0 || size & (pageSize &- 1) != 0 {
-            return PageTableError(.misaligned, at: start, "size \(hex(size)) is not a positive multiple of the \(hex(pageSize))-byte page")
+        guard size != 0, (size | start) & (geometry.pageSize &- 1) == 0,
+              geometry.contains(inputAddress: start, size: size) else {
+            return RangeCheck.inputError(start, size: size, pageSize: geometry.pageSize,
+                                         inputAddressBits: geometry.inputAddressBits, inputRange: geometry.inputRange)
         }
-        if start & (pageSize &- 1) != 0 {
-            return PageTableError(.misaligned, at: start, "address \(hex(start)) is not aligned to the \(hex(pageSize))-byte page")
-        }
-        if !geometry.contains(inputAddress: start, size: size) {
-            let bits = geometry.inputAddressBits
-            let space: String
-            switch geometry.inputRange {
-            case .lower: space = "exceeds the \(bits)-bit input address space"
-            case .upper: space = "is not inside the upper \(bits)-bit input range (bits 63:\(bits) all ones)"
-            case .signExtended: space = "is not inside one half of the \(bits)-bit canonical (sign-extended) input range"
-            }
-            return PageTableError(.outOfRange, at: start, "\(hex(start)) + \(hex(size)) " + space)
+        return nil
+    }
+
+    /// Checks an output range for a map of `iova`: page-aligned, inside the output space.
+    @inlinable
+    func checkOutput(_ start: PhysicalAddress, size: UInt64, iova: VirtualAddress) -> PageTableError? {
+        let (end, overflow) = start.addingReportingOverflow(size)
+        guard start & (geometry.pageSize &- 1) == 0, !overflow,
+              geometry.outputAddressBits >= 64 || end <= geometry.outputLimit else {
+            return RangeCheck.outputError(start, size: size, iova: iova, pageSize: geometry.pageSize,
+                                          outputAddressBits: geometry.outputAddressBits)
         }
         return nil
     }

@@ -20,15 +20,7 @@ extension ConcurrentPageTable {
     public func map(iova: VirtualAddress, to physicalAddress: PhysicalAddress, size: UInt64,
                     attributes: MapAttributes) -> RangeOutcome {
         if let error = checkInput(iova, size: size) { return RangeOutcome(bytes: 0, error: error) }
-        let (outputEnd, overflow) = physicalAddress.addingReportingOverflow(size)
-        if physicalAddress & (geometry.pageSize &- 1) != 0 {
-            return RangeOutcome(bytes: 0, error: PageTableError(.misaligned, at: iova,
-                                "physical address \(hex(physicalAddress)) is not aligned to the \(hex(geometry.pageSize))-byte page"))
-        }
-        if overflow || (geometry.outputAddressBits < 64 && outputEnd > geometry.outputLimit) {
-            return RangeOutcome(bytes: 0, error: PageTableError(.outOfRange, at: iova,
-                                "physical \(hex(physicalAddress)) + \(hex(size)) exceeds the \(geometry.outputAddressBits)-bit output address space"))
-        }
+        if let error = checkOutput(physicalAddress, size: size, iova: iova) { return RangeOutcome(bytes: 0, error: error) }
         let encoded: Format.EncodedAttributes
         do throws(PageTableError) {
             encoded = try format.encode(attributes)

@@ -188,7 +188,8 @@ extension ConcurrentPageTable {
         return (total.0, total.1)
     }
 
-    /// Every leaf in the tree, in address order (for checks once calls have returned).
+    /// Every leaf in the tree at its input address, in address order (for checks once calls
+    /// have returned).
     public func leaves() -> [Mapping] {
         var found: [Mapping] = []
         func visit(_ address: PhysicalAddress, level: Int, start: VirtualAddress) {
@@ -205,7 +206,7 @@ extension ConcurrentPageTable {
                     index += 1
                 case .leaf(let base, let contiguous):
                     let count = contiguous ? 1 << shape.contiguousLog2 : 1
-                    found.append(Mapping(virtualAddress: itemStart, physicalAddress: base,
+                    found.append(Mapping(virtualAddress: input(itemStart), physicalAddress: base,
                                          size: shape.itemSize &* UInt64(count), level: level,
                                          attributes: format.attributes(ofLeaf: descriptor, level: level)))
                     index += count

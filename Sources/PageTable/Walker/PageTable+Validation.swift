@@ -42,12 +42,13 @@ extension PageTable {
 }
 
 /// The failure side of the range checks: which check failed and its message, built from plain
-/// numbers out of line so the checks themselves stay a few compares.
+/// numbers out of line so the checks themselves stay a few compares. Shared with the
+/// concurrent table, whose calls refuse the same ranges with the same errors.
 @usableFromInline
-enum RangeCheck {
+package enum RangeCheck {
     /// The error for an input range that failed ``PageTable/checkInputRange(_:size:)``.
     @usableFromInline @inline(never)
-    static func inputError(_ start: UInt64, size: UInt64, pageSize: UInt64, inputAddressBits: Int,
+    package static func inputError(_ start: UInt64, size: UInt64, pageSize: UInt64, inputAddressBits: Int,
                            inputRange: InputRange) -> PageTableError {
         let pageMask = pageSize &- 1
         guard size != 0, size & pageMask == 0 else {
@@ -73,7 +74,7 @@ enum RangeCheck {
 
     /// The error for an output range that failed ``PageTable/checkOutputRange(_:size:iova:)``.
     @usableFromInline @inline(never)
-    static func outputError(_ start: UInt64, size: UInt64, iova: UInt64, pageSize: UInt64,
+    package static func outputError(_ start: UInt64, size: UInt64, iova: UInt64, pageSize: UInt64,
                             outputAddressBits: Int) -> PageTableError {
         guard start & (pageSize &- 1) == 0 else {
             return PageTableError(.misaligned, at: iova,

@@ -33,10 +33,15 @@ enum ConcurrencyCheck {
         let blocksAllowed: Bool
         /// Where the random maps' outputs start.
         let outputBase: PhysicalAddress
+        /// The lowest input address (the bottom of the table's first input span: 0, or the
+        /// start of an upper range).
+        let inputBase: VirtualAddress
+        /// Input bytes one round uses.
+        var roundBytes: UInt64 { UInt64(Self.sharedChunks + Self.threads) &* chunk }
         var unit: UInt64 { chunk / UInt64(Self.unitsPerChunk) }
         var pagesPerUnit: UInt64 { unit / pageSize }
 
-        func roundBase(_ round: Int) -> UInt64 { UInt64(round) &* UInt64(Self.sharedChunks + Self.threads) &* chunk }
+        func roundBase(_ round: Int) -> UInt64 { inputBase &+ UInt64(round) &* roundBytes }
         func unitStart(round: Int, chunk index: Int, unit: Int) -> UInt64 {
             roundBase(round) + UInt64(index) * chunk + UInt64(unit) * self.unit
         }
@@ -48,13 +53,15 @@ enum ConcurrencyCheck {
             pageSize = geometry.pageSize
             chunk = geometry[1].itemSize
             blocksAllowed = geometry[1].allowsLeaf
+            guard let span = geometry.inputSpans.first else { return nil }
+            inputBase = span.lowerBound
             // Outputs: pages from 1 GiB where the output space allows, and blocks at chunk
             // multiples 1 ... 32.
             let outputEnd = max(Self.outputPages * pageSize, 33 * chunk)
             let limit = geometry.outputAddressBits >= 64 ? UInt64.max : geometry.outputLimit
             outputBase = limit - outputEnd >= 0x4000_0000 + outputEnd ? 0x4000_0000 : 0
-            guard pagesPerUnit >= 2, roundBase(Self.rounds) <= geometry.inputLimit,
-                  roundBase(Self.rounds) / chunk == UInt64(Self.rounds * (Self.sharedChunks + Self.threads)),
+            let (inputBytes, overflow) = UInt64(Self.rounds).multipliedReportingOverflow(by: roundBytes)
+            guard pagesPerUnit >= 2, !overflow, inputBytes &- 1 <= span.upperBound &- inputBase,
                   outputBase + outputEnd <= limit else { return nil }
         }
     }
@@ -204,7 +211,7 @@ enum ConcurrencyCheck {
                     }
                     let iova = unitStart + (random.next() % layout.pagesPerUnit) * page
                     if covering(iova) == nil, let answer = table.translate(iova) { fail("translate unmapped \(hex(iova)): \(hex(answer))") }
-                    let other = layout.roundBase(round) + random.next() % layout.roundBase(1)
+                    let other = layout.roundBase(round) + random.next() % layout.roundBytes
                     _ = table.translate(other & ~(page - 1))
                 }
             }
