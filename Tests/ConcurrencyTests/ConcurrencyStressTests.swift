@@ -10,7 +10,7 @@ import X86
 
 /// Every built-in format a concurrent table accepts, by name.
 enum ConcurrentFormats {
-    static let names = ["arm-lpae-64 4k s1 ias48", "arm-lpae-64 16k s1 ias48", "arm-lpae-64 4k s2 ias40",
+    static let names = ["arm-lpae-64 4k s1 ias48", "arm-lpae-64 4k s1 ias48 upper", "arm-lpae-64 16k s1 ias48", "arm-lpae-64 4k s2 ias40",
                         "gpu-lpae", "arm-v7s", "riscv sv39", "riscv sv48", "riscv sv57",
                         "x86-64 4-level", "x86-64 5-level"]
 
@@ -18,6 +18,9 @@ enum ConcurrentFormats {
     static func with<Result>(_ name: String, _ body: (any PageTableFormat) throws -> Result) throws -> Result {
         switch name {
         case "arm-lpae-64 4k s1 ias48": return try body(ARMLPAE(granule: .size4K, stage: .stage1, inputAddressBits: 48, outputAddressBits: 48))
+        case "arm-lpae-64 4k s1 ias48 upper":
+            return try body(ARMLPAE(ARMLPAE.Configuration(granule: .size4K, stage: .stage1, inputAddressBits: 48,
+                                                          outputAddressBits: 48, vaRange: .upper)))
         case "arm-lpae-64 16k s1 ias48": return try body(ARMLPAE(granule: .size16K, stage: .stage1, inputAddressBits: 48, outputAddressBits: 48))
         case "arm-lpae-64 4k s2 ias40": return try body(ARMLPAE(granule: .size4K, stage: .stage2, inputAddressBits: 40, outputAddressBits: 40))
         case "gpu-lpae": return try body(GPULPAE())
