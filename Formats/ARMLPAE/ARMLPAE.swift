@@ -61,6 +61,9 @@ public struct ARMLPAE: PageTableFormat {
         /// allow. Turn it off for hardware or drivers that must not see the hint; no descriptor
         /// then carries bit 52.
         public var contiguousHint: Bool
+        /// The MMU's break-before-make level (FEAT_BBM): ``BreakBeforeMakeLevel/level2`` lets
+        /// `cut` and `collapse` change a live block's size. Default level 0, strict.
+        public var breakBeforeMakeLevel: BreakBeforeMakeLevel = .level0
 
         /// Creates a configuration; defaults are 4 KiB, stage 1, 48-bit in and out, coherent,
         /// contiguous groups on.

@@ -33,6 +33,10 @@ extension Conformance {
         /// Page-list maps: bad lists refused before anything changes, leaves spanning extents
         /// exactly where they continue each other physically, exact prefixes, one sync.
         case pageLists
+        /// The TLB model's break-before-make check catches, on this format's descriptors, a
+        /// live leaf moved to another output in one write, and passes the same change made
+        /// with the break (the random checks run with it on).
+        case breakBeforeMake
 
         /// The check's name, as test reports show it.
         public var testDescription: String { rawValue }

@@ -38,6 +38,8 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
     /// to ignore the request. `nil` (the default) honours requests as made. For proving that a
     /// missing or too narrow invalidation is caught.
     public var requestFilter: (@Sendable (Range<VirtualAddress>) -> Range<VirtualAddress>?)?
+    /// Break-before-make checking (`TLBModel+BreakBeforeMake.swift`).
+    var writeWatch = WriteWatch()
 
     private var geometry: TableGeometry { format.geometry }
 
@@ -98,17 +100,25 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
 
     public func invalidateLeaves(in range: Range<VirtualAddress>, levels: LevelSet) {
         leafInvalidations += 1
+        let now = observeWrites()
         guard let range = filtered(range) else { return }
         leaves = leaves.filter { !(levels.contains(level: $0.value.level) && overlaps($0.value.start, $0.value.size, range)) }
         dropInvalid(in: range) { levels.contains(level: $0) }
+        forgetCached(in: range, now: now) { slot, entry in
+            if case .leaf = entry { levels.contains(level: slot.level) } else { false }
+        }
     }
 
     /// Drops cached pointers held at the given levels (to tables one level lower) and
     /// everything cached below them in `range`.
     public func invalidateWalks(in range: Range<VirtualAddress>, levels: LevelSet) {
         walkInvalidations += 1
+        let now = observeWrites()
         guard let range = filtered(range) else { return }
         guard let highest = levels.levels.last else { return }
+        forgetCached(in: range, now: now) { slot, entry in
+            if case .leaf = entry { slot.level < highest } else { slot.level <= highest }
+        }
         for level in 0..<highest {
             walks[level] = walks[level]?.filter { !overlaps($0.value.start, $0.value.span, range) }
         }
@@ -118,6 +128,7 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
 
     public func invalidateAll() {
         fullInvalidations += 1
+        if let now = observeWrites() { writeWatch.cached = now }
         leaves = [:]
         walks = [:]
         invalid = [:]
@@ -203,7 +214,7 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
         }
     }
 
-    private func overlaps(_ start: VirtualAddress, _ size: UInt64, _ range: Range<VirtualAddress>) -> Bool {
+    func overlaps(_ start: VirtualAddress, _ size: UInt64, _ range: Range<VirtualAddress>) -> Bool {
         start < range.upperBound && start &+ size > range.lowerBound
     }
 }
