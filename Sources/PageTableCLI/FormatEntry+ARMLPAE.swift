@@ -15,17 +15,23 @@ extension FormatEntry {
             FormatOption(name: "oas", valueSyntax: "N", defaultValue: "48",
                          summary: "output-address size in bits"),
             .flag(name: "no-contiguous", summary: "write no contiguous groups: no descriptor gets the Contiguous bit"),
+            FormatOption(name: "bbm-level", valueSyntax: "0|1|2", defaultValue: "0",
+                         summary: "the MMU's FEAT_BBM level: 2 lets 'cut' change a live block's size"),
         ],
         build: { (settings, memory, allocator) throws(UsageError) in
             let granule = try settings.choice("granule", ["4k": ARMLPAE.Granule.size4K, "16k": .size16K, "64k": .size64K])
             let stage = try settings.choice("stage", ["1": ARMLPAE.Stage.stage1, "2": .stage2])
             let inputBits = try settings.integer("ias")
             let outputBits = try settings.integer("oas")
+            let breakBeforeMake = try settings.choice("bbm-level", ["0": ARMLPAE.BreakBeforeMakeLevel.level0, "1": .level1,
+                                                                    "2": .level2])
             let format: ARMLPAE
             do throws(ARMLPAE.ConfigurationError) {
-                format = try ARMLPAE(granule: granule, stage: stage, inputAddressBits: inputBits,
-                                     outputAddressBits: outputBits, coherentWalk: !settings.nonCoherent,
-                                     contiguousHint: !settings.flag("no-contiguous"))
+                var configuration = ARMLPAE.Configuration(granule: granule, stage: stage, inputAddressBits: inputBits,
+                                                          outputAddressBits: outputBits, coherentWalk: !settings.nonCoherent,
+                                                          contiguousHint: !settings.flag("no-contiguous"))
+                configuration.breakBeforeMakeLevel = breakBeforeMake
+                format = try ARMLPAE(configuration)
             } catch {
                 throw UsageError("invalid \(ARMLPAE.formatName) configuration: \(error)")
             }
