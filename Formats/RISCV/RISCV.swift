@@ -133,6 +133,11 @@ public struct RISCV: PageTableFormat {
     /// repeat mappings may share tables.
     public var allowsSharedTables: Bool { true }
 
+    /// The privileged architecture has no break-before-make rule: a superpage (or a NAPOT
+    /// group) replaced by a table of the same translations in smaller pages, or the reverse,
+    /// needs only the SFENCE.VMA after the write, old and new translating alike until then.
+    public var allowsLeafSizeChangeWithoutBreak: Bool { true }
+
     /// The specification's level numbers (the level whose VPN field indexes the table):
     /// `L0` holds 4 KiB pages, `L2` is the Sv39 root.
     public func levelName(_ level: Int) -> String { "L\(level)" }

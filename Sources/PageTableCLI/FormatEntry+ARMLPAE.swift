@@ -17,6 +17,8 @@ extension FormatEntry {
             .flag(name: "no-contiguous", summary: "write no contiguous groups: no descriptor gets the Contiguous bit"),
             FormatOption(name: "va-range", valueSyntax: "lower|upper", defaultValue: "lower",
                          summary: "stage 1: lower (TTBR0) or upper (TTBR1, 0xffff... addresses) virtual range"),
+            FormatOption(name: "bbm-level", valueSyntax: "0|1|2", defaultValue: "0",
+                         summary: "the MMU's FEAT_BBM level: 2 lets 'cut' change a live block's size"),
         ],
         build: { (settings, memory, allocator) throws(UsageError) in
             let granule = try settings.choice("granule", ["4k": ARMLPAE.Granule.size4K, "16k": .size16K, "64k": .size64K])
@@ -24,11 +26,15 @@ extension FormatEntry {
             let inputBits = try settings.integer("ias")
             let outputBits = try settings.integer("oas")
             let vaRange = try settings.choice("va-range", ["lower": ARMLPAE.VARange.lower, "upper": .upper])
+            let breakBeforeMake = try settings.choice("bbm-level", ["0": ARMLPAE.BreakBeforeMakeLevel.level0, "1": .level1,
+                                                                    "2": .level2])
             let format: ARMLPAE
             do throws(ARMLPAE.ConfigurationError) {
-                format = try ARMLPAE(granule: granule, stage: stage, inputAddressBits: inputBits,
-                                     outputAddressBits: outputBits, coherentWalk: !settings.nonCoherent,
-                                     contiguousHint: !settings.flag("no-contiguous"), vaRange: vaRange)
+                var configuration = ARMLPAE.Configuration(granule: granule, stage: stage, inputAddressBits: inputBits,
+                                                          outputAddressBits: outputBits, coherentWalk: !settings.nonCoherent,
+                                                          contiguousHint: !settings.flag("no-contiguous"), vaRange: vaRange)
+                configuration.breakBeforeMakeLevel = breakBeforeMake
+                format = try ARMLPAE(configuration)
             } catch {
                 throw UsageError("invalid \(ARMLPAE.formatName) configuration: \(error)")
             }

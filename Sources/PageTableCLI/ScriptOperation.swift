@@ -12,6 +12,10 @@ enum ScriptOperation: Hashable, Sendable {
     /// `protect IOVA SIZE PROT`: new attributes for the range's leaves; answers
     /// `protected <bytes>[ error <name>]`.
     case protect(iova: UInt64, size: UInt64, protection: Protection)
+    /// `cut IOVA`: the leaf holding IOVA becomes the next smaller leaves, same translations
+    /// (``AnyPageTable/cut(iova:)``); answers `cut <bytes>` (the leaf's size) or
+    /// `cut 0 error <name>`.
+    case cut(iova: UInt64)
     /// `translate IOVA`: answers `0x<pa>` or `unmapped`.
     case translate(iova: UInt64)
     /// `map-all IOVA PA SIZE PROT`: all-or-nothing map; answers like `map`.

@@ -18,6 +18,7 @@ import PageTableKit
 /// repeat IOVA PA PAGESIZE SIZE PROT  # every page of the range maps the one page at PA
 /// map-list IOVA PROT PA:SIZE PA:SIZE ...  # a page list to consecutive addresses, one call
 /// protect IOVA SIZE PROT    # new attributes for the range's leaves, same translation
+/// cut IOVA                  # the leaf holding IOVA split into the next smaller leaves
 /// ```
 ///
 /// The parser works on UTF-8 bytes: scripts are ASCII, and a byte-level scan keeps long
@@ -122,7 +123,11 @@ enum ScriptParser {
             try expect(operands, count: 1, for: "translate", syntax: "IOVA")
             return .translate(iova: try number(operands[operands.startIndex]))
         }
-        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, map-list, unmap, protect, translate, repeat, fail-alloc, reserve, release, estimate or estimate-reserve)")
+        if name.elementsEqual("cut".utf8) {
+            try expect(operands, count: 1, for: "cut", syntax: "IOVA")
+            return .cut(iova: try number(operands[operands.startIndex]))
+        }
+        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, map-list, unmap, protect, cut, translate, repeat, fail-alloc, reserve, release, estimate or estimate-reserve)")
     }
 
     /// The operations that take `IOVA SIZE`.

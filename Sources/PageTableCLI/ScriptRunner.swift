@@ -76,6 +76,8 @@ struct ScriptRunner {
             return "protected \(outcome)"
         case .unmap(let iova, let size):
             return "unmapped \(noted(table.unmap(iova: iova, size: size)))"
+        case .cut(let iova):
+            return "cut \(noted(table.cut(iova: iova)))"
         case .translate(let iova):
             return table.translate(iova)?.hexadecimal ?? "unmapped"
         }

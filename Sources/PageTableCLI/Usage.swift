@@ -102,6 +102,9 @@ enum Usage {
                                         in one call; answers like 'map' (bytes over the list)
               protect IOVA SIZE PROT    new attributes for the range's leaves, same translations;
                                         answers 'protected <bytes>' or '... error <name>'
+              cut IOVA                  the leaf holding IOVA becomes the next smaller leaves, same
+                                        translations; answers 'cut <bytes>' (the leaf's size) or
+                                        'cut 0 error <name>' (unsupported: needs break-before-make)
               fail-alloc N | off        the Nth table allocation from here fails, and every later
                                         one / none; answers 'ok'
               reserve IOVA SIZE         populate and pin the range's tables; 'reserved <bytes>...'

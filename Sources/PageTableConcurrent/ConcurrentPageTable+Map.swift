@@ -59,16 +59,21 @@ extension ConcurrentPageTable {
                     // table holding leaves is a conflict. An empty one (left by unmaps that did
                     // not cover it) is replaced by the leaf, as if it had been freed: the range
                     // covers the item, so no other call is in the table; a translate may be, so
-                    // it is freed after this call's invalidation and a grace period.
+                    // it is freed after this call's invalidation and a grace period. Break
+                    // before make: the pointer is cleared and its walks invalidated before the
+                    // leaf is written, so no walk cache holds it beside the leaf.
                     guard holdsNoLeaves(child, level: level &- 1) else {
                         return PageTableError(.alreadyMapped, at: input(cursor.address), "a mapping already exists at \(hex(input(cursor.address)))")
                     }
                     var expected = descriptor
-                    let leaf = format.leafDescriptor(template: format.leafTemplate(attributes, level: level, contiguous: false),
-                                                     outputAddress: cursor.output, level: level)
-                    if items.compareExchange(index, expected: &expected, desired: leaf) {
+                    if items.compareExchange(index, expected: &expected, desired: 0) {
                         madeVisible(table, index: index)
-                        gather.invalidations.addWalks(cursor.address, cursor.address &+ itemSize, level: level)
+                        syncs.add(1, ordering: .relaxed)
+                        invalidator.invalidateWalks(in: geometry.inputAddresses(ofTable: cursor.address..<cursor.address &+ itemSize),
+                                                    levels: LevelSet(level: level))
+                        items.store(index, format.leafDescriptor(template: format.leafTemplate(attributes, level: level, contiguous: false),
+                                                                 outputAddress: cursor.output, level: level))
+                        madeVisible(table, index: index)
                         collectTables(child, level: level &- 1, into: &gather.unlinked)
                         cursor.address &+= itemSize
                         cursor.output &+= itemSize

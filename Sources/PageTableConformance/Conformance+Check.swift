@@ -39,6 +39,10 @@ extension Conformance {
         /// against the models and the accounting against the tree. Formats without 32- or
         /// 64-bit descriptors, or without a level above pages of 64 pages or more, are skipped.
         case concurrency
+        /// The TLB model's break-before-make check catches, on this format's descriptors, a
+        /// live leaf moved to another output in one write, and passes the same change made
+        /// with the break (the random checks run with it on).
+        case breakBeforeMake
 
         /// The check's name, as test reports show it.
         public var testDescription: String { rawValue }

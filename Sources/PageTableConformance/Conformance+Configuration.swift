@@ -75,6 +75,7 @@ extension Conformance {
         case .reservations: try ReservationCheck.run(format, configuration, log)
         case .pageLists: try PageListCheck.run(format, configuration, log)
         case .concurrency: try ConcurrencyCheck.run(format, configuration, log)
+        case .breakBeforeMake: try BreakBeforeMakeCheck.run(format, configuration, log)
         }
     }
 }

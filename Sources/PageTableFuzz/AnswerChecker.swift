@@ -93,6 +93,12 @@ struct AnswerChecker {
             var model = self.model(before)
             compare(model.protect(t(iova), size, attributes), bytes, error, context)
             compareLeaves(self.model(before), context)  // Translations never change.
+        case .cut(let iova):
+            // Whatever the outcome, the translations stay as they were.
+            let (bytes, error) = parse(answer, "cut", context)
+            require(error == nil ? bytes > 0 : bytes == 0, "\(context): \(answer)")
+            guard comparesLeaves else { return }
+            require(table.translate(iova) == model(before).translate(iova), "\(context): the cut changed a translation")
         case .translate(let iova):
             guard comparesLeaves else { return }
             let expected = model(before).translate(t(iova))

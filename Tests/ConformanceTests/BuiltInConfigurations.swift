@@ -4,8 +4,17 @@ import PageTableTestSupport
 
 /// Every built-in format configuration the matrix covers. The names seed the random checks.
 enum BuiltInConfigurations {
-    static let all: [Conformance.Configuration] = tiny + armLPAE + armLPAEWithoutGroups + armV7Short + gpuLPAE
+    static let all: [Conformance.Configuration] = tiny + armLPAE + armLPAEWithoutGroups + armLPAEBBM2 + armV7Short + gpuLPAE
         + upperHalf
+
+    /// FEAT_BBM level 2: cuts succeed (blocks into tables of groups, groups into pages).
+    static let armLPAEBBM2: [Conformance.Configuration] = [
+        .init("arm-lpae-64 4k s1 ias48 oas48 bbm2") {
+            var configuration = ARMLPAE.Configuration(granule: .size4K, stage: .stage1, inputAddressBits: 48)
+            configuration.breakBeforeMakeLevel = .level2
+            return try ARMLPAE(configuration)
+        },
+    ]
 
     /// The test format: deep trees of tiny tables, contiguous pairs, all three optional promises.
     static let tiny: [Conformance.Configuration] = [

@@ -17,6 +17,7 @@ import PageTableKit
             "  --oas N                 default 48     output-address size in bits",
             "  --no-contiguous         default off    write no contiguous groups: no descriptor gets the Contiguous bit",
             "  --va-range lower|upper  default lower  stage 1: lower (TTBR0) or upper (TTBR1, 0xffff... addresses) virtual range",
+            "  --bbm-level 0|1|2       default 0      the MMU's FEAT_BBM level: 2 lets 'cut' change a live block's size",
             "", "arm-v7s",
             "  ARMv7 short-descriptor translation tables (4K/64K pages, 1M/16M sections), 32-bit",
             "  --table-zone-size BYTES  default 1M  low-memory zone at the memory base that 1K L2 tables are carved from",

@@ -166,6 +166,25 @@ public struct ReferenceModel {
         return (size, nil)
     }
 
+    /// The predicted outcome of a cut (`allowed`: the format changes leaf sizes without
+    /// break-before-make): the leaf covering `iova` becomes leaves of the next smaller size
+    /// with the same translations and attributes; `bytes` is its size.
+    public mutating func cut(_ iova: UInt64, allowed: Bool) -> (bytes: UInt64, error: PageTableError.Kind?) {
+        guard let index = leafIndex(covering: iova) else { return (0, .notMapped) }
+        let leaf = leaves[index]
+        guard let shift = leafShifts.first(where: { UInt64(1) << UInt64($0) < leaf.size }), allowed else {
+            return (0, .unsupported)
+        }
+        let size = UInt64(1) << UInt64(shift)
+        let pieces = (0..<leaf.size / size).map {
+            Leaf(start: leaf.start + $0 * size, size: size, physicalAddress: leaf.physicalAddress + $0 * size,
+                 attributes: leaf.attributes)
+        }
+        leaves.replaceSubrange(index...index, with: pieces)
+        leafSizesBuilt.insert(size)
+        return (leaf.size, nil)
+    }
+
     /// What `iova` translates to, or `nil`.
     public func translate(_ iova: UInt64) -> UInt64? {
         leafIndex(covering: iova).map { leaves[$0].physicalAddress + (iova - leaves[$0].start) }

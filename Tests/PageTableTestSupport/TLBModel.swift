@@ -48,6 +48,8 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
     /// to ignore the request. `nil` (the default) honours requests as made. For proving that a
     /// missing or too narrow invalidation is caught.
     public var requestFilter: (@Sendable (Range<VirtualAddress>) -> Range<VirtualAddress>?)?
+    /// Break-before-make checking (`TLBModel+BreakBeforeMake.swift`).
+    var writeWatch = WriteWatch()
 
     private var geometry: TableGeometry { format.geometry }
 
@@ -114,17 +116,25 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
 
     public func invalidateLeaves(in range: Range<VirtualAddress>, levels: LevelSet) {
         leafInvalidations += 1
+        let now = observeWrites()
         guard let range = filtered(range).map(tableRange) else { return }
         leaves = leaves.filter { !(levels.contains(level: $0.value.level) && overlaps($0.value.start, $0.value.size, range)) }
         dropInvalid(in: range) { levels.contains(level: $0) }
+        forgetCached(in: range, now: now) { slot, entry in
+            if case .leaf = entry { levels.contains(level: slot.level) } else { false }
+        }
     }
 
     /// Drops cached pointers held at the given levels (to tables one level lower) and
     /// everything cached below them in `range`.
     public func invalidateWalks(in range: Range<VirtualAddress>, levels: LevelSet) {
         walkInvalidations += 1
+        let now = observeWrites()
         guard let range = filtered(range).map(tableRange) else { return }
         guard let highest = levels.levels.last else { return }
+        forgetCached(in: range, now: now) { slot, entry in
+            if case .leaf = entry { slot.level < highest } else { slot.level <= highest }
+        }
         for level in 0..<highest {
             walks[level] = walks[level]?.filter { !overlaps($0.value.start, $0.value.span, range) }
         }
@@ -134,6 +144,7 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
 
     public func invalidateAll() {
         fullInvalidations += 1
+        if let now = observeWrites() { writeWatch.cached = now }
         leaves = [:]
         walks = [:]
         invalid = [:]
@@ -210,7 +221,7 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
 
     /// The table addresses of the input range `range` (ranges that span the canonical hole
     /// cover both halves' parts of it, which are adjacent as table addresses).
-    private func tableRange(_ range: Range<VirtualAddress>) -> Range<VirtualAddress> {
+    func tableRange(_ range: Range<VirtualAddress>) -> Range<VirtualAddress> {
         guard geometry.inputRange != .lower, !range.isEmpty else { return range }
         let first = geometry.tableAddress(of: range.lowerBound)
         // The bound `UInt64.max` stands for 2^64 (a `Range` cannot end there).
@@ -218,7 +229,7 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
         return first <= last ? first..<(last + 1) : 0..<0
     }
 
-    private func input(_ tableAddress: VirtualAddress) -> VirtualAddress { geometry.inputAddress(ofTable: tableAddress) }
+    func input(_ tableAddress: VirtualAddress) -> VirtualAddress { geometry.inputAddress(ofTable: tableAddress) }
 
     private func filtered(_ range: Range<VirtualAddress>) -> Range<VirtualAddress>? {
         guard let requestFilter else { return range }
@@ -233,7 +244,7 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
         }
     }
 
-    private func overlaps(_ start: VirtualAddress, _ size: UInt64, _ range: Range<VirtualAddress>) -> Bool {
+    func overlaps(_ start: VirtualAddress, _ size: UInt64, _ range: Range<VirtualAddress>) -> Bool {
         start < range.upperBound && start &+ size > range.lowerBound
     }
 }

@@ -35,6 +35,7 @@ public final class AnyPageTable {
             mapList: { box.table.map(iova: $0, pages: $1, attributes: $2) },
             unmap: { box.table.unmap(iova: $0, size: $1) },
             protect: { box.table.protect(iova: $0, size: $1, attributes: $2) },
+            cut: { box.table.cut(iova: $0) },
             reserve: { box.table.reserve(iova: $0, size: $1) },
             release: { box.table.release(iova: $0, size: $1) },
             estimateMap: { iova, size, physicalAddress throws(PageTableError) in
@@ -92,6 +93,9 @@ public final class AnyPageTable {
     public func protect(iova: VirtualAddress, size: UInt64, attributes: MapAttributes) -> RangeOutcome {
         operations.protect(iova, size, attributes)
     }
+
+    /// See ``PageTable/cut(iova:)``.
+    public func cut(iova: VirtualAddress) -> RangeOutcome { operations.cut(iova) }
 
     /// See ``PageTable/reserve(iova:size:)``.
     public func reserve(iova: VirtualAddress, size: UInt64) -> RangeOutcome { operations.reserve(iova, size) }
@@ -167,6 +171,7 @@ extension AnyPageTable {
         @usableFromInline let mapList: (VirtualAddress, [PageExtent], MapAttributes) -> RangeOutcome
         @usableFromInline let unmap: (VirtualAddress, UInt64) -> RangeOutcome
         @usableFromInline let protect: (VirtualAddress, UInt64, MapAttributes) -> RangeOutcome
+        @usableFromInline let cut: (VirtualAddress) -> RangeOutcome
         @usableFromInline let reserve: (VirtualAddress, UInt64) -> RangeOutcome
         @usableFromInline let release: (VirtualAddress, UInt64) -> RangeOutcome
         @usableFromInline let estimateMap: (VirtualAddress, UInt64, PhysicalAddress?) throws(PageTableError) -> TableEstimate
@@ -187,6 +192,7 @@ extension AnyPageTable {
              mapList: @escaping (VirtualAddress, [PageExtent], MapAttributes) -> RangeOutcome,
              unmap: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
              protect: @escaping (VirtualAddress, UInt64, MapAttributes) -> RangeOutcome,
+             cut: @escaping (VirtualAddress) -> RangeOutcome,
              reserve: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
              release: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
              estimateMap: @escaping (VirtualAddress, UInt64, PhysicalAddress?) throws(PageTableError) -> TableEstimate,
@@ -205,6 +211,7 @@ extension AnyPageTable {
             self.mapList = mapList
             self.unmap = unmap
             self.protect = protect
+            self.cut = cut
             self.reserve = reserve
             self.release = release
             self.estimateMap = estimateMap

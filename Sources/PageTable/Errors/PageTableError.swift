@@ -35,6 +35,10 @@ public struct PageTableError: Error, Hashable, Sendable, CustomStringConvertible
         case invalidAttributes = "invalid-attributes"
         /// A table could not be allocated.
         case outOfMemory = "out-of-memory"
+        /// The format's hardware does not allow the change asked for (a live leaf's size
+        /// changed without break-before-make, see ``PageTableFormat/allowsLeafSizeChangeWithoutBreak``),
+        /// or there is nothing to change it into (a smallest page cannot be cut).
+        case unsupported = "unsupported"
 
         /// The stable, hyphenated name, for example `already-mapped`.
         public var name: String { rawValue }

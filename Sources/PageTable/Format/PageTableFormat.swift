@@ -105,6 +105,15 @@ public protocol PageTableFormat: Sendable {
     /// flag is set up front and no hardware dirty bit is used, so a shared table is never
     /// written by anyone. Default `false`: repeats then use private tables.
     var allowsSharedTables: Bool { get }
+
+    /// Whether the hardware lets a live leaf be replaced, in one descriptor write, by a table
+    /// (or by the members of its contiguous group) with the same translations and attributes
+    /// in smaller leaves -- or such a table by the one leaf -- with the invalidation only
+    /// after the write, no break-before-make (ARM FEAT_BBM level 2, x86-64, RISC-V). Default
+    /// `false`, strict: such a change needs the entry made invalid and invalidated first, so
+    /// ``PageTable/cut(iova:)`` and ``PageTable/collapse(iova:size:)`` refuse it, and the TLB
+    /// model reports it as a violation. A change of output address always needs the break.
+    var allowsLeafSizeChangeWithoutBreak: Bool { get }
 }
 
 extension PageTableFormat {
@@ -113,6 +122,9 @@ extension PageTableFormat {
 
     /// Default: no shared tables.
     public var allowsSharedTables: Bool { false }
+
+    /// Default: strict break-before-make.
+    public var allowsLeafSizeChangeWithoutBreak: Bool { false }
 
     /// Default: not promised; every leaf is built with ``leafDescriptor(template:outputAddress:level:)``.
     @inlinable public func linearLeafStride(level: Int) -> Descriptor? { nil }

@@ -1,9 +1,10 @@
 import PageTable
 import PageTableTestSupport
 
-/// Model-based random operations: thousands of seeded maps, page-list maps, protects, unmaps
-/// and repeats, every outcome and every translation compared with ``ReferenceModel``, every cached
-/// translation and walk compared with the table by ``TLBModel``.
+/// Model-based random operations: thousands of seeded maps, page-list maps, protects, unmaps,
+/// cuts and repeats, every outcome and every translation compared with ``ReferenceModel``, every
+/// cached translation and walk compared with the table by ``TLBModel``, every operation's
+/// descriptor writes checked by it for break-before-make.
 ///
 /// On tables whose `InputRange` is not `lower` the operations run at the top of the range
 /// (ARM TTBR1 and sign-extended tables: up to `0xffff_ffff_ffff_ffff`). The generator and the
@@ -20,6 +21,7 @@ enum RandomOperationCheck {
         let geometry = format.geometry
         var generator = OperationGenerator(geometry: geometry, atTop: geometry.inputRange != .lower)
         let input = { (address: UInt64) in geometry.inputAddress(ofTable: address) }
+        generator.cuts = true
         var modelled = try configuration.modelledTable(format, coherent: coherent)
         var model = ReferenceModel(geometry: format.geometry)
         var previousProbes: [UInt64] = []
@@ -29,6 +31,7 @@ enum RandomOperationCheck {
         let wanted: Set<String> = ["map ok", "map already-mapped", "map invalid-attributes", "repeat ok",
                                    "repeat already-mapped", "map-list ok", "map-list already-mapped", "protect ok",
                                    "protect not-mapped", "unmap ok", "unmap not-mapped", "unmap partial-leaf"]
+        let wantedCuts: Set<String> = format.allowsLeafSizeChangeWithoutBreak ? ["cut ok", "cut unsupported"] : ["cut unsupported"]
         let leafSizes = Set(format.geometry.leafSizeShifts.map { UInt64(1) << UInt64($0) })
         // One leaf of every size up front, each at its own aligned place, so that no seed can
         // miss a size (a fresh seed once drew no 32 KiB leaf in 6000 operations); the random
@@ -50,12 +53,13 @@ enum RandomOperationCheck {
         var step = -1
         while true {
             step += 1
-            let covered = wanted.isSubset(of: seenOutcomes) && leafSizes.isSubset(of: model.leafSizesBuilt)
+            let covered = wanted.union(wantedCuts).isSubset(of: seenOutcomes) && leafSizes.isSubset(of: model.leafSizesBuilt)
             guard step < operations || (step < 2 * operations && !covered) else { break }
             let operation = generator.next(model: model, using: &random)
             log.at(step: step, "\(operation)" + (generator.origin == 0 ? "" : " (table addresses)"))
             // Hardware walks speculatively: fill its caches around what is about to change.
             modelled.tlb.prefetch((previousProbes + generator.probes(around: operation, model: model, using: &random)).map(input))
+            modelled.tlb.watchWrites(in: geometry.inputAddresses(ofTable: operation.range))  // Break-before-make, checked after the switch.
             switch operation {
             case .map(let iova, let pa, let size, let attributes) where Int.random(in: 0..<4, using: &random) == 0:
                 // The same range as a page list: a map from pieces, some of them moved.
@@ -104,6 +108,12 @@ enum RandomOperationCheck {
                 let expected = model.protect(iova, size, attributes)
                 try log.expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error,
                                "got \(outcome), the model says \(expected)")
+            case .cut(let iova, _):
+                let outcome = modelled.table.cut(iova: iova)
+                let expected = model.cut(iova, allowed: format.allowsLeafSizeChangeWithoutBreak)
+                seenOutcomes.insert("cut " + (outcome.error?.kind.name ?? "ok"))
+                try log.expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error,
+                               "got \(outcome), the model says \(expected)")
             case .unmap(let iova, let size):
                 let outcome = modelled.table.unmap(iova: input(iova), size: size)
                 let expected = model.unmap(iova, size)
@@ -111,6 +121,9 @@ enum RandomOperationCheck {
                 try log.expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error,
                                "got \(outcome), the model says \(expected)")
             }
+            modelled.tlb.endWatch()
+            try log.expect(modelled.tlb.breakBeforeMakeViolations.isEmpty,
+                           "break-before-make broken: \(modelled.tlb.breakBeforeMakeViolations.prefix(3))")
             let probes = generator.probes(around: operation, model: model, using: &random)
             for probe in probes {
                 let leaf = model.leaf(covering: probe)
@@ -137,7 +150,8 @@ enum RandomOperationCheck {
         }
         log.at(step: nil, nil)
 
-        try log.expect(wanted.subtracting(seenOutcomes).isEmpty, "never saw \(wanted.subtracting(seenOutcomes).sorted())")
+        try log.expect(wanted.union(wantedCuts).subtracting(seenOutcomes).isEmpty,
+                       "never saw \(wanted.union(wantedCuts).subtracting(seenOutcomes).sorted())")
         try log.expect(leafSizes.subtracting(model.leafSizesBuilt).isEmpty,
                        "never built leaves of \(leafSizes.subtracting(model.leafSizesBuilt).sorted().map(hex))")
 

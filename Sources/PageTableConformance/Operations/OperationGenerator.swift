@@ -13,6 +13,8 @@ struct OperationGenerator {
     let origin: UInt64
     /// Maps are kept under this many smallest pages unless both addresses allow large leaves.
     let pageBudget: UInt64 = 2048
+    /// Whether cuts are drawn (only the random-operation check runs them).
+    var cuts = false
 
     /// A generator whose window starts at table address 0, or with `atTop` ends at the top
     /// of the table's range: for upper-range and sign-extended tables the top of the 64-bit
@@ -44,6 +46,10 @@ struct OperationGenerator {
             // A few draws find one even when most leaves are pages, so every seed sees it.
             if Int.random(in: 0..<4, using: &random) == 0, let leaf = largeLeaf(in: model, using: &random) {
                 return .unmap(iova: leaf.start + geometry.pageSize, size: geometry.pageSize)
+            }
+            if cuts, Int.random(in: 0..<6, using: &random) == 0, let leaf = model.leaves.randomElement(using: &random) {
+                // Cut a leaf, anywhere inside it (a page is refused: nothing smaller).
+                return .cut(iova: leaf.start + UInt64.random(in: 0..<leaf.size, using: &random), leaf: leaf.start..<leaf.end)
             }
             return .unmap(iova: iova, size: size)
         }
