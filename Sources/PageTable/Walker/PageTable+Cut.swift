@@ -26,9 +26,12 @@ extension PageTable {
     /// Finds and cuts the leaf, without syncing.
     @inlinable
     mutating func cutLeaf(iova: VirtualAddress) -> RangeOutcome {
-        guard iova < geometry.inputLimit else {
-            return RangeOutcome(bytes: 0, error: PageTableError(.outOfRange, at: iova,
-                                "\(hex(iova)) is beyond the \(geometry.inputAddressBits)-bit input address space"))
+        // The walk below works with table addresses (the low input bits).
+        let address: VirtualAddress
+        do throws(PageTableError) {
+            address = try checkInputRange(iova & ~(geometry.pageSize &- 1), size: geometry.pageSize).lowerBound
+        } catch {
+            return RangeOutcome(bytes: 0, error: error)
         }
         guard let found = lookup(iova) else { return RangeOutcome(bytes: 0, error: .notMapped(iova)) }
         let level = found.level
@@ -63,7 +66,7 @@ extension PageTable {
             makeVisible(table, bytes: shape.tableBytes)
             fresh = table
         }
-        guard let holder = privateTable(holding: iova, level: level) else {
+        guard let holder = privateTable(holding: address, level: level) else {
             if !contiguous { freeTable(fresh, level: level &- 1) }
             return RangeOutcome(bytes: 0, error: .outOfMemory(iova, bytes: shapes[level].tableBytes))
         }
@@ -72,7 +75,7 @@ extension PageTable {
         var changes = ChangedItems()
         if contiguous {
             let count = 1 &<< shape.contiguousLog2
-            let first = shape.index(of: iova) & ~(count &- 1)
+            let first = shape.index(of: address) & ~(count &- 1)
             let template = format.leafTemplate(encoded, level: level, contiguous: false)
             for member in 0..<count {
                 items[first &+ member] = format.leafDescriptor(
@@ -81,16 +84,17 @@ extension PageTable {
             }
             changes.add(first, count: count)
         } else {
-            let index = shape.index(of: iova)
+            let index = shape.index(of: address)
             items[index] = format.tableDescriptor(address: fresh, level: level)  // The one write.
             changes.add(index, count: 1)
         }
         noteChanges(changes, in: holder, level: level)
-        gather.addLeaves(found.virtualAddress, found.virtualAddress &+ found.size, level: level)
+        let leafStart = address & ~(found.size &- 1)
+        gather.addLeaves(leafStart, leafStart &+ found.size, level: level)
         return RangeOutcome(bytes: found.size)
     }
 
-    /// The table of `level` whose entry covers `iova`, every shared table on the way there
+    /// The table of `level` whose entry covers the table address `iova`, every shared table on the way there
     /// copied (and its walks invalidated), or `nil` if a copy cannot be allocated.
     @inlinable
     mutating func privateTable(holding iova: VirtualAddress, level target: Int) -> PhysicalAddress? {

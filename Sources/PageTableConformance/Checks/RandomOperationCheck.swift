@@ -109,7 +109,7 @@ enum RandomOperationCheck {
                 try log.expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error,
                                "got \(outcome), the model says \(expected)")
             case .cut(let iova, _):
-                let outcome = modelled.table.cut(iova: iova)
+                let outcome = modelled.table.cut(iova: input(iova))
                 let expected = model.cut(iova, allowed: format.allowsLeafSizeChangeWithoutBreak)
                 seenOutcomes.insert("cut " + (outcome.error?.kind.name ?? "ok"))
                 try log.expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error,
