@@ -78,6 +78,8 @@ struct ScriptRunner {
             return "unmapped \(noted(table.unmap(iova: iova, size: size)))"
         case .translate(let iova):
             return table.translate(iova)?.hexadecimal ?? "unmapped"
+        case .walk(let iova):
+            return WalkExplanation(table.trace(iova), levelName: table.levelName).line
         }
     }
 
