@@ -33,6 +33,10 @@ extension Conformance {
         /// Page-list maps: bad lists refused before anything changes, leaves spanning extents
         /// exactly where they continue each other physically, exact prefixes, one sync.
         case pageLists
+        /// Adoption of a tree found in memory: a built image adopts back identically, and
+        /// seeded random bit flips of it are each adopted into a sound table or refused with
+        /// every problem, never a crash.
+        case adoption
 
         /// The check's name, as test reports show it.
         public var testDescription: String { rawValue }

@@ -71,6 +71,7 @@ extension Conformance {
         case .preparedBatches: try BatchCheck.run(format, configuration, log)
         case .reservations: try ReservationCheck.run(format, configuration, log)
         case .pageLists: try PageListCheck.run(format, configuration, log)
+        case .adoption: try AdoptionCheck.run(format, configuration, log)
         }
     }
 }

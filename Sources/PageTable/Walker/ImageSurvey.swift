@@ -104,15 +104,7 @@ struct ImageSurvey<Format: PageTableFormat, Memory: TableMemory> {
                     problems.append(ImageProblem(.outputOutOfRange, at: source,
                                                  "\(item) maps \(hex(output))+\(hex(size)), beyond the output-address size"))
                 }
-                if contiguous {
-                    let first = index & ~(groupItems &- 1)
-                    if format.decode(items[first], level: level) != .leaf(outputAddress: output, contiguous: true)
-                        || format.attributes(ofLeaf: items[first], level: level)
-                            != format.attributes(ofLeaf: descriptor, level: level) {
-                        problems.append(ImageProblem(.brokenGroup, at: source,
-                                                     "\(item) differs from item \(first), the first of its contiguous group"))
-                    }
-                }
+                if contiguous { checkGroup(items, at: index, level: level, name: name, source: source) }
             }
         }
         if occupied == 0 && level != geometry.topLevel {
@@ -120,6 +112,31 @@ struct ImageSurvey<Format: PageTableFormat, Memory: TableMemory> {
         }
         complete[address] = isComplete
         return isComplete
+    }
+
+    /// Checks the contiguous group of the member at `index` of `items` (a table of `level`):
+    /// its first member checks every other; a later member whose first is no group member at
+    /// all is reported itself.
+    private mutating func checkGroup(_ items: TableItems<Format.Descriptor>, at index: Int, level: Int, name: String,
+                                     source: PhysicalAddress) {
+        let count = 1 << geometry[level].contiguousLog2
+        let first = index & ~(count &- 1)
+        let stride = UInt64(MemoryLayout<Format.Descriptor>.stride)
+        let head = format.decode(items[first], level: level)
+        guard index == first else {
+            if case .leaf(_, true) = head { return }
+            problems.append(ImageProblem(.brokenGroup, at: source,
+                                         "\(name) item \(index) is a contiguous member, but item \(first) starting its group is not"))
+            return
+        }
+        let attributes = format.attributes(ofLeaf: items[first], level: level)
+        for member in (first + 1)..<(first + count)
+        where format.decode(items[member], level: level) != head
+            || format.attributes(ofLeaf: items[member], level: level) != attributes {
+            problems.append(ImageProblem(.brokenGroup, at: source &+ UInt64(member &- first) &* stride,
+                                         "\(name) item \(member) differs from item \(first), the first of its contiguous group"))
+            return
+        }
     }
 
     /// Follows the pointer at `source` to the table of `level` at `child`; returns whether that
