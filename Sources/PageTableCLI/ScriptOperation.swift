@@ -18,6 +18,8 @@ enum ScriptOperation: Hashable, Sendable {
     case cut(iova: UInt64)
     /// `translate IOVA`: answers `0x<pa>` or `unmapped`.
     case translate(iova: UInt64)
+    /// `walk IOVA`: answers the walk explained, one level after another (``WalkExplanation``).
+    case walk(iova: UInt64)
     /// `map-all IOVA PA SIZE PROT`: all-or-nothing map; answers like `map`.
     case mapAll(iova: UInt64, physicalAddress: UInt64, size: UInt64, protection: Protection)
     /// `fail-alloc N`: the Nth table allocation from here fails, and every later one; answers `ok`.

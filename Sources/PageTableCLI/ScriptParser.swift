@@ -9,6 +9,7 @@ import PageTableKit
 /// map IOVA PA SIZE PROT     # e.g. map 0x1000 0x40001000 4K rw
 /// unmap IOVA SIZE
 /// translate IOVA
+/// walk IOVA                 # the walk explained: each level's table, index, descriptor
 /// map-all IOVA PA SIZE PROT # all or nothing
 /// fail-alloc N | off        # fault injection: the Nth table allocation from here fails
 /// reserve IOVA SIZE         # populate and pin the tables of a range
@@ -119,15 +120,17 @@ enum ScriptParser {
             let values = Array(operands)
             return make(try number(values[0]), try number(values[1]))
         }
-        if name.elementsEqual("translate".utf8) {
-            try expect(operands, count: 1, for: "translate", syntax: "IOVA")
-            return .translate(iova: try number(operands[operands.startIndex]))
+        if name.elementsEqual("translate".utf8) || name.elementsEqual("walk".utf8) {
+            let word = name.count == "walk".utf8.count ? "walk" : "translate"
+            try expect(operands, count: 1, for: word, syntax: "IOVA")
+            let iova = try number(operands[operands.startIndex])
+            return word == "walk" ? .walk(iova: iova) : .translate(iova: iova)
         }
         if name.elementsEqual("cut".utf8) {
             try expect(operands, count: 1, for: "cut", syntax: "IOVA")
             return .cut(iova: try number(operands[operands.startIndex]))
         }
-        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, map-list, unmap, protect, cut, translate, repeat, fail-alloc, reserve, release, estimate or estimate-reserve)")
+        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, map-list, unmap, protect, cut, translate, walk, repeat, fail-alloc, reserve, release, estimate or estimate-reserve)")
     }
 
     /// The operations that take `IOVA SIZE`.

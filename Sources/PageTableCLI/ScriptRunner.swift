@@ -80,6 +80,8 @@ struct ScriptRunner {
             return "cut \(noted(table.cut(iova: iova)))"
         case .translate(let iova):
             return table.translate(iova)?.hexadecimal ?? "unmapped"
+        case .walk(let iova):
+            return WalkExplanation(table.trace(iova), levelName: table.levelName).line
         }
     }
 

@@ -93,6 +93,9 @@ enum Usage {
               map IOVA PA SIZE PROT     answers 'mapped <bytes>' or 'mapped <bytes> error <name>'
               unmap IOVA SIZE           answers 'unmapped <bytes>' or 'unmapped <bytes> error <name>'
               translate IOVA            answers '0x<pa>' or 'unmapped'
+              walk IOVA                 the walk explained: per level '<level> @<table>[<index>]
+                                        <descriptor> <meaning>', '; '-separated, ending in
+                                        '-> <pa> <size> <prot>' or '-> translation fault at <level>'
               repeat IOVA PA PAGESIZE SIZE PROT
                                         every PAGESIZE page of the range maps the one page at PA
                                         (gpu-lpae shares the tables); answers like 'map'

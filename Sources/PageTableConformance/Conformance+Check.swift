@@ -34,8 +34,8 @@ extension Conformance {
         /// exactly where they continue each other physically, exact prefixes, one sync.
         case pageLists
         /// Eight threads of seeded random maps, unmaps and translations on disjoint ranges of
-        /// one `ConcurrentPageTable` that share its interior tables, each
-        /// against its own reference model, with allocation failures injected; then the tree
+        /// one `ConcurrentPageTable` that share its interior tables, each against its own
+        /// reference model, with allocation failures injected; then the tree
         /// against the models and the accounting against the tree. Formats without 32- or
         /// 64-bit descriptors, or without a level above pages of 64 pages or more, are skipped.
         case concurrency
@@ -43,6 +43,10 @@ extension Conformance {
         /// live leaf moved to another output in one write, and passes the same change made
         /// with the break (the random checks run with it on).
         case breakBeforeMake
+        /// Adoption of a tree found in memory: a built image adopts back identically, and
+        /// seeded random bit flips of it are each adopted into a sound table or refused with
+        /// every problem, never a crash.
+        case adoption
 
         /// The check's name, as test reports show it.
         public var testDescription: String { rawValue }

@@ -76,6 +76,7 @@ extension Conformance {
         case .pageLists: try PageListCheck.run(format, configuration, log)
         case .concurrency: try ConcurrencyCheck.run(format, configuration, log)
         case .breakBeforeMake: try BreakBeforeMakeCheck.run(format, configuration, log)
+        case .adoption: try AdoptionCheck.run(format, configuration, log)
         }
     }
 }

@@ -103,6 +103,14 @@ struct AnswerChecker {
             guard comparesLeaves else { return }
             let expected = model(before).translate(t(iova))
             require(answer == (expected.map { "0x" + hex($0) } ?? "unmapped"), "\(context): answered \(answer)")
+        case .walk(let iova):
+            // The walk ends where translate does.
+            if let pa = table.translate(iova) {
+                require(answer.contains("; -> 0x" + hex(pa) + " "), "\(context): walk answered \(answer)")
+            } else {
+                require(answer.contains("-> translation fault at ") || answer.hasSuffix("-> beyond the input-address space"),
+                        "\(context): walk answered \(answer)")
+            }
         case .reserve(let iova, let size):
             let (bytes, error) = parse(answer, "reserved", context)
             require(error == nil ? bytes == size : bytes == 0, "\(context): \(answer)")

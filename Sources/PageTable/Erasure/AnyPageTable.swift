@@ -44,6 +44,7 @@ public final class AnyPageTable {
             estimateReserve: { iova, size throws(PageTableError) in try box.table.estimateReserve(iova: iova, size: size) },
             translate: { box.table.translate($0) },
             lookup: { box.table.lookup($0) },
+            trace: { box.table.trace($0) },
             visit: { range, expanding, body in box.table.visit(range, expandingShared: expanding, body) },
             statistics: { box.table.statistics },
             mapRepeat: { box.table.mapRepeat(iova: $0, size: $1, physicalAddress: $2, pageSize: $3, attributes: $4) },
@@ -120,6 +121,9 @@ public final class AnyPageTable {
     /// See ``PageTable/lookup(_:)``.
     public func lookup(_ iova: VirtualAddress) -> Mapping? { operations.lookup(iova) }
 
+    /// See ``PageTable/trace(_:)``.
+    public func trace(_ iova: VirtualAddress) -> TranslationTrace { operations.trace(iova) }
+
     /// See ``PageTable/visit(_:expandingShared:_:)``.
     public func visit(_ range: Range<VirtualAddress>? = nil, expandingShared: Bool = true, _ body: (TreeNode) -> Void) {
         withoutActuallyEscaping(body) { operations.visit(range, expandingShared, $0) }
@@ -178,6 +182,7 @@ extension AnyPageTable {
         @usableFromInline let estimateReserve: (VirtualAddress, UInt64) throws(PageTableError) -> TableEstimate
         @usableFromInline let translate: (VirtualAddress) -> PhysicalAddress?
         @usableFromInline let lookup: (VirtualAddress) -> Mapping?
+        @usableFromInline let trace: (VirtualAddress) -> TranslationTrace
         @usableFromInline let visit: (Range<VirtualAddress>?, Bool, (TreeNode) -> Void) -> Void
         @usableFromInline let statistics: () -> PageTableStatistics
         @usableFromInline let mapRepeat: (VirtualAddress, UInt64, PhysicalAddress, UInt64, MapAttributes) -> RangeOutcome
@@ -199,6 +204,7 @@ extension AnyPageTable {
              estimateReserve: @escaping (VirtualAddress, UInt64) throws(PageTableError) -> TableEstimate,
              translate: @escaping (VirtualAddress) -> PhysicalAddress?,
              lookup: @escaping (VirtualAddress) -> Mapping?,
+             trace: @escaping (VirtualAddress) -> TranslationTrace,
              visit: @escaping (Range<VirtualAddress>?, Bool, (TreeNode) -> Void) -> Void,
              statistics: @escaping () -> PageTableStatistics,
              mapRepeat: @escaping (VirtualAddress, UInt64, PhysicalAddress, UInt64, MapAttributes) -> RangeOutcome,
@@ -218,6 +224,7 @@ extension AnyPageTable {
             self.estimateReserve = estimateReserve
             self.translate = translate
             self.lookup = lookup
+            self.trace = trace
             self.visit = visit
             self.statistics = statistics
             self.mapRepeat = mapRepeat

@@ -44,6 +44,8 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
     @usableFromInline var reservations = ReservationBook()
     @usableFromInline var shared = SharedTables()
     @usableFromInline var preparedTables = PreparedTables()
+    /// Tables taken over from memory, never given to the allocator (``init(adopting:format:memory:allocator:invalidator:)``).
+    @usableFromInline var adopted = AdoptedTables()
     /// Set by ``detach()``: the deinit then leaves the tree to the hardware.
     @usableFromInline var isDetached = false
     /// The last attributes encoded and their encoding: drivers map with few distinct
@@ -217,7 +219,7 @@ extension PageTable {
     @inlinable
     mutating func freeTable(_ address: PhysicalAddress, level: Int) {
         if preparedTables.isEmpty {
-            allocator.free(address, bytes: shapes[level].tableBytes)
+            giveBack(address, bytes: shapes[level].tableBytes)
         } else {
             preparedTables.byLevel[level].append(address)
         }
@@ -272,7 +274,7 @@ extension PageTable {
         while index > 0 {
             index &-= 1
             let table = gather.unlinkedTables[index]
-            allocator.free(table.address, bytes: table.bytes)
+            giveBack(table.address, bytes: table.bytes)
             counters.remove(bytes: table.bytes)
         }
         gather.reset()
@@ -308,7 +310,7 @@ extension PageTable {
         invalidator.invalidateAll()
         for position in 0..<gather.unlinkedTables.count {
             let table = gather.unlinkedTables[position]
-            allocator.free(table.address, bytes: table.bytes)
+            giveBack(table.address, bytes: table.bytes)
         }
         for reservation in reservations.reservations {
             for (level, spares) in reservation.spares.enumerated() {
@@ -333,10 +335,10 @@ extension PageTable {
                 let descriptor = table[index]
                 guard descriptor != 0, case .table(let child) = format.decode(descriptor, level: level) else { continue }
                 // Page tables point at nothing: freed here, without a call per table.
-                if level == 1 { allocator.free(child, bytes: childBytes) } else { freePrivateSubtree(child, level: level &- 1) }
+                if level == 1 { giveBack(child, bytes: childBytes) } else { freePrivateSubtree(child, level: level &- 1) }
             }
         }
-        allocator.free(address, bytes: shapes[level].tableBytes)
+        giveBack(address, bytes: shapes[level].tableBytes)
     }
 
     /// Frees a table and everything below it that nothing else points at (teardown only: no
@@ -355,6 +357,13 @@ extension PageTable {
                 }
             }
         }
-        allocator.free(address, bytes: shapes[level].tableBytes)
+        giveBack(address, bytes: shapes[level].tableBytes)
+    }
+
+    /// Returns a table the tree no longer uses to the allocator, unless it was adopted: the
+    /// allocator never owned those.
+    @inlinable @inline(__always)
+    func giveBack(_ address: PhysicalAddress, bytes: Int) {
+        if !adopted.contains(address) { allocator.free(address, bytes: bytes) }
     }
 }
