@@ -16,6 +16,6 @@ extension ARMLPAE {
         case level2 = 2
     }
 
-    /// `true` only at ``BreakBeforeMakeLevel/level2``: `cut` and `collapse` are refused below it.
+    /// `true` only at ``BreakBeforeMakeLevel/level2``: `cut` (and a future `collapse`) is refused below it.
     public var allowsLeafSizeChangeWithoutBreak: Bool { configuration.breakBeforeMakeLevel == .level2 }
 }

@@ -73,7 +73,7 @@ public struct ARMLPAE: PageTableFormat {
         /// The virtual address range (stage 1 only; stage 2 has no upper range).
         public var vaRange: VARange
         /// The MMU's break-before-make level (FEAT_BBM): ``BreakBeforeMakeLevel/level2`` lets
-        /// `cut` and `collapse` change a live block's size. Default level 0, strict.
+        /// `cut` change a live block's size. Default level 0, strict.
         public var breakBeforeMakeLevel: BreakBeforeMakeLevel = .level0
 
         /// Creates a configuration; defaults are 4 KiB, stage 1, 48-bit in and out, coherent,

@@ -28,7 +28,7 @@ extension TLBModel {
     /// turned into another valid one of a different size or output (leaf <-> table, another
     /// output address, a leaf of another size) with no invalidation of the old one between
     /// the two, where the format does not allow it
-    /// (``PageTableFormat/allowsLeafSizeChangeWithoutBreak``; an output change is never
+    /// (`PageTableFormat.allowsLeafSizeChangeWithoutBreak`; an output change is never
     /// allowed). A table pointer replaced by another table pointer (a copy) is not one: the
     /// walk-cache check covers it.
     public var breakBeforeMakeViolations: [String] { writeWatch.violations }
