@@ -36,8 +36,9 @@ package struct PendingInvalidations {
     @inlinable package var isEmpty: Bool { leafStart >= leafEnd && walkStart >= walkEnd }
 
     /// Tells `invalidator` about the leaves, then about the walks (one call each, if any), by
-    /// input address in `geometry`'s input range.
-    @inlinable
+    /// input address in `geometry`'s input range. Always inlined: a call would copy the
+    /// geometry.
+    @inlinable @inline(__always)
     package func issue<Invalidator: TLBInvalidator>(to invalidator: Invalidator, geometry: TableGeometry) {
         if leafStart < leafEnd {
             invalidator.invalidateLeaves(in: geometry.inputAddresses(ofTable: leafStart..<leafEnd), levels: leafLevels)
