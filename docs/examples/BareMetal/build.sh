@@ -30,8 +30,8 @@ esac
 swift=("$SWIFTC" -target "$triple" -enable-experimental-feature Embedded -wmo -Osize -parse-as-library
        -Xfrontend -function-sections "${swiftflags[@]}" -I "$out")
 
-module() {  # module NAME SOURCE-DIR
-    "${swift[@]}" -module-name "$1" -emit-module -emit-module-path "$out/$1.swiftmodule" \
+module() {  # module NAME SOURCE-DIR (the library's modules share one package, as SwiftPM builds them)
+    "${swift[@]}" -module-name "$1" -package-name swift_page_table -emit-module -emit-module-path "$out/$1.swiftmodule" \
         -c $(find "$2" -name '*.swift' | sort) -o "$out/$1.o"
 }
 module PageTable "$root/Sources/PageTable"
