@@ -57,12 +57,13 @@ enum ConcurrencyCheck {
             inputBase = span.lowerBound
             // Outputs: pages from 1 GiB where the output space allows, and blocks at chunk
             // multiples 1 ... 32.
-            let outputEnd = max(Self.outputPages * pageSize, 33 * chunk)
+            // (Geometries with pages or chunks too large for that are not checked.)
+            let outputEnd = pageSize < 1 << 40 && chunk < 1 << 56 ? max(Self.outputPages * pageSize, 33 * chunk) : .max
             let limit = geometry.outputAddressBits >= 64 ? UInt64.max : geometry.outputLimit
-            outputBase = limit - outputEnd >= 0x4000_0000 + outputEnd ? 0x4000_0000 : 0
+            outputBase = limit >= outputEnd && limit - outputEnd >= 0x4000_0000 &+ outputEnd ? 0x4000_0000 : 0
             let (inputBytes, overflow) = UInt64(Self.rounds).multipliedReportingOverflow(by: roundBytes)
             guard pagesPerUnit >= 2, !overflow, inputBytes &- 1 <= span.upperBound &- inputBase,
-                  outputBase + outputEnd <= limit else { return nil }
+                  outputEnd != .max, outputEnd <= limit &- outputBase else { return nil }
         }
     }
 
