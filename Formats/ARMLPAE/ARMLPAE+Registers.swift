@@ -77,3 +77,44 @@ extension ARMLPAE {
         usesHighOutputBits ? (root & 0x0000_FFFF_FFFF_FFC0) | ((root >> 48) & 0xF) << 2 : root
     }
 }
+
+extension ARMLPAE {
+    /// Reads a register of ``registers(root:)``: `TTBR0`, `TTBR1` and `VTTBR` give the root
+    /// (BADDR, unpacking bits 5:2 with a 52-bit output; ASID or VMID and CnP ignored); `TCR`
+    /// and `VTCR` must give this configuration's input size (T0SZ, or T1SZ for the upper
+    /// range) and granule (TG0, or TG1); `MAIR` is taken as it is.
+    public func reading(_ register: HardwareRegister) -> RegisterReading {
+        let value = register.value
+        switch register.id {
+        case .armTTBR0, .armTTBR1, .armVTTBR:
+            let low = value & 0x0000_FFFF_FFFF_FFFE
+            return .root(usesHighOutputBits ? (low & ~0x3F) | ((value >> 2) & 0xF) << 48 : low)
+        case .armTCR where configuration.vaRange == .upper:
+            let upperGranule: [ARMLPAE.Granule: UInt64] = [.size4K: 0b10, .size16K: 0b01, .size64K: 0b11]
+            return controlReading(register.name, sizeField: (value >> 16) & 0x3F, sizeName: "T1SZ",
+                                  granuleField: (value >> 30) & 3, granuleName: "TG1", granules: upperGranule)
+        case .armTCR, .armVTCR:
+            let lowerGranule: [ARMLPAE.Granule: UInt64] = [.size4K: 0, .size64K: 1, .size16K: 2]
+            return controlReading(register.name, sizeField: value & 0x3F, sizeName: "T0SZ",
+                                  granuleField: (value >> 14) & 3, granuleName: "TG0", granules: lowerGranule)
+        case .armMAIR:
+            return .consistent
+        default:
+            return .unknown
+        }
+    }
+
+    /// Checks a control register's size and granule fields against the configuration.
+    private func controlReading(_ name: String, sizeField: UInt64, sizeName: String, granuleField: UInt64,
+                                granuleName: String, granules: [ARMLPAE.Granule: UInt64]) -> RegisterReading {
+        let inputBits = UInt64(configuration.inputAddressBits)
+        guard sizeField == 64 - inputBits else {
+            return .contradicts("\(name).\(sizeName) \(sizeField) means a \(64 - sizeField)-bit input range, "
+                + "not --ias \(inputBits)")
+        }
+        guard granules[configuration.granule] == granuleField else {
+            return .contradicts("\(name).\(granuleName) \(granuleField) is not the \(configuration.granule) granule")
+        }
+        return .consistent
+    }
+}

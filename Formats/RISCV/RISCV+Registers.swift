@@ -25,3 +25,18 @@ extension RISCV {
         }
     }
 }
+
+extension RISCV {
+    /// Reads `SATP` or `HGATP` (whichever this stage uses): MODE (bits 63:60) must be this
+    /// configuration's mode; the root is the PPN (bits 43:0) times 4 KiB. ASID and VMID are ignored.
+    public func reading(_ register: HardwareRegister) -> RegisterReading {
+        let expected: HardwareRegister.ID = configuration.stage == .stage1 ? .riscvSATP : .riscvHGATP
+        guard register.id == expected else { return .unknown }
+        let mode = register.value >> 60
+        guard mode == configuration.mode.registerMode else {
+            return .contradicts("\(register.name).MODE \(mode) is not \(configuration.mode) "
+                + "(MODE \(configuration.mode.registerMode))")
+        }
+        return .root((register.value & 0xFFF_FFFF_FFFF) << 12)
+    }
+}

@@ -30,3 +30,32 @@ extension X86_64 {
                 HardwareRegister(.x86PAT, name: "PAT", value: AttributeTableIndex.msr)]
     }
 }
+
+extension X86_64 {
+    /// Reads a register of ``registers(root:)``: `CR3` gives the root (bits 51:12; PCID, PWT
+    /// and PCD ignored), with no address bit at or above the output-address size; `CR4` must
+    /// have PAE set and LA57 as the paging levels say; `EFER` and `PAT` are taken as they are.
+    public func reading(_ register: HardwareRegister) -> RegisterReading {
+        let value = register.value
+        switch register.id {
+        case .x86CR3:
+            guard value & X86Bits.addressField & ~addressMask == 0 else {
+                return .contradicts("\(register.name) 0x\(String(value, radix: 16)) has address bits above the "
+                    + "\(configuration.outputAddressBits)-bit output size (--oas)")
+            }
+            return .root(value & addressMask)
+        case .x86CR4:
+            guard value & 1 << 5 != 0 else { return .contradicts("\(register.name).PAE is clear: not 64-bit paging") }
+            let fiveLevels = value & 1 << 12 != 0
+            guard fiveLevels == (configuration.levels == .five) else {
+                return .contradicts("\(register.name).LA57 is \(fiveLevels ? 1 : 0): \(fiveLevels ? 5 : 4)-level paging, "
+                    + "not --levels \(configuration.levels.rawValue)")
+            }
+            return .consistent
+        case .x86EFER, .x86PAT:
+            return .consistent
+        default:
+            return .unknown
+        }
+    }
+}

@@ -9,6 +9,9 @@ public struct BuiltTable {
     public var parameters: [String: JSONValue]
     /// Fault injection into the table's allocations (`fail-alloc`).
     public var allocationFaults: AllocationFaults
+    /// How to take over a table of the same format found in the same memory instead
+    /// (`run --image`, `check`); `nil` if the entry cannot load images.
+    public var adoption: TableAdoption?
 
     /// Pairs a table with its manifest parameters and its fault-injection control.
     public init(table: AnyPageTable, parameters: [String: JSONValue], allocationFaults: AllocationFaults) {

@@ -19,11 +19,12 @@ extension FormatEntry {
             FormatOption(name: "table-zone-size", valueSyntax: "BYTES", defaultValue: "1M",
                          summary: "low-memory zone at the memory base that 1K L2 tables are carved from"),
         ],
-        // The whole-memory allocator offered is not used: the memory is split into the zone and
-        // the rest, each with an allocator of its own.
-        build: { (settings, memory, _) throws(UsageError) in
-            let zoneBytes = try armV7ShortZoneBytes(settings, memory: memory)
-            let allocator = armV7ShortAllocator(memory: memory, zoneBytes: zoneBytes)
+        // The allocator offered is not used: its range (the whole memory, or a loaded image's
+        // free memory) is split into the zone and the rest, each with an allocator of its own.
+        build: { (settings, memory, offered) throws(UsageError) in
+            let zoneBytes = try armV7ShortZoneBytes(settings, memory: memory, free: offered.size)
+            let allocator = ZonedAllocator(base: offered.base, size: offered.size, zoneBytes: zoneBytes,
+                                           objectSize: ARMv7Short.secondLevelTableBytes)
             let format = ARMv7Short(coherentWalk: !settings.nonCoherent)
             return try makeTable(format, memory: memory, allocator: allocator, parameters: [
                 "table-zone-size": .integer(Int64(zoneBytes)),
@@ -36,9 +37,10 @@ extension FormatEntry {
         ZonedAllocator(arena: memory, zoneBytes: zoneBytes, objectSize: ARMv7Short.secondLevelTableBytes)
     }
 
-    /// Validates `--table-zone-size` against the memory, which must lie below 4 GiB and leave
-    /// room for the L1 table beside the zone.
-    static func armV7ShortZoneBytes(_ settings: FormatSettings, memory: PhysicalArena) throws(UsageError) -> Int {
+    /// Validates `--table-zone-size` against the memory, which must lie below 4 GiB, and its
+    /// `free` bytes tables come from, which must leave room for the L1 table beside the zone.
+    static func armV7ShortZoneBytes(_ settings: FormatSettings, memory: PhysicalArena,
+                                    free: Int) throws(UsageError) -> Int {
         let fourGiB: UInt64 = 1 << 32
         guard memory.base < fourGiB else {
             throw UsageError("--memory-base \(memory.base.hexadecimal) is not below 4 GiB: \(ARMv7Short.formatName) "
@@ -53,8 +55,8 @@ extension FormatEntry {
         guard zoneBytes > 0, zoneBytes % 4096 == 0 else {
             throw UsageError("bad value '\(QuotedToken.text(raw))' for --table-zone-size (expected a positive multiple of 4K)")
         }
-        guard zoneBytes <= memory.size - ARMv7Short.firstLevelTableBytes else {
-            throw UsageError("--table-zone-size \(raw) leaves no room for the 16K L1 table in --memory-size \(memory.size)")
+        guard zoneBytes <= free - ARMv7Short.firstLevelTableBytes else {
+            throw UsageError("--table-zone-size \(raw) leaves no room for the 16K L1 table in --memory-size \(free)")
         }
         return zoneBytes
     }

@@ -36,7 +36,8 @@ extension FormatEntry {
     /// Creates the offline table of `format` in `memory`, allocating through a fault-injecting
     /// wrapper around `allocator` (for `fail-alloc`), and erases its type: the step every
     /// entry's builder ends with. A table that cannot even allocate its top table is a
-    /// ``UsageError`` (the memory given is too small or out of the format's reach).
+    /// ``UsageError`` (the memory given is too small or out of the format's reach). The
+    /// result's ``BuiltTable/adoption`` loads images of the same format from `memory`.
     public static func makeTable<Format: PageTableFormat, Allocator: TableAllocator>(
         _ format: Format, memory: PhysicalArena, allocator: Allocator,
         parameters: [String: JSONValue]) throws(UsageError) -> BuiltTable {
@@ -44,8 +45,18 @@ extension FormatEntry {
         do throws(PageTableError) {
             let table = try PageTable(format: format, memory: memory, allocator: faulty,
                                       invalidator: OfflineInvalidator())
-            return BuiltTable(table: AnyPageTable(table), parameters: parameters,
-                              allocationFaults: AllocationFaults(faulty))
+            var built = BuiltTable(table: AnyPageTable(table), parameters: parameters,
+                                   allocationFaults: AllocationFaults(faulty))
+            built.adoption = TableAdoption(
+                adopt: { root throws(ImageProblems) in
+                    let adopting = FaultInjectingAllocator(allocator)
+                    let adopted = try PageTable(adopting: root, format: format, memory: memory, allocator: adopting,
+                                                invalidator: OfflineInvalidator())
+                    return BuiltTable(table: AnyPageTable(adopted), parameters: parameters,
+                                      allocationFaults: AllocationFaults(adopting))
+                },
+                reading: { format.reading($0) })
+            return built
         } catch {
             throw UsageError("cannot create the \(format.name) table in the given memory: \(error)")
         }

@@ -12,8 +12,10 @@ struct ImageExporter {
     /// Whether to write only the range holding the tables (`--export-compact`).
     var compact = false
 
-    /// Writes the image of `built`, whose tables live in `memory`.
-    func export(_ built: BuiltTable, memory: PhysicalArena) throws(ExportError) {
+    /// Writes the image of `built`, configured by `settings` (of `format`), whose tables live
+    /// in `memory`.
+    func export(_ built: BuiltTable, format: FormatEntry, settings: FormatSettings,
+                memory: PhysicalArena) throws(ExportError) {
         let folder = URL(fileURLWithPath: directory, isDirectory: true)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -27,7 +29,9 @@ struct ImageExporter {
                  deallocator: .none)
         } ?? Data()
         try write(image, to: folder.appendingPathComponent("memory.bin"))
-        let manifest = ImageManifest(built, memory: memory, image: range).json.rendered + "\n"
+        let defaults = FormatSettings(options: format.options, given: [:])
+        let manifest = ImageManifest(built, settings: settings, defaults: defaults, memory: memory,
+                                     image: range).json.rendered + "\n"
         try write(Data(manifest.utf8), to: folder.appendingPathComponent("manifest.json"))
     }
 

@@ -15,6 +15,10 @@ import PageTableKit
 /// }
 /// ```
 ///
+/// Every other format option not at its default is recorded under its own name (a flag as
+/// `"svnapot": "on"`), and `"non-coherent": "on"` for `--non-coherent`, so that
+/// `run --image` rebuilds the same configuration.
+///
 /// Addresses and register values are `0x` hex strings (JSON numbers cannot hold every 64-bit
 /// value exactly); sizes are numbers. `memory.bin` holds the `imageSize` bytes of physical
 /// memory from `imageBase`: the whole memory (`memoryBase`, `memorySize`) unless the export was
@@ -23,11 +27,17 @@ struct ImageManifest {
     /// The manifest as JSON.
     let json: JSONValue
 
-    /// The manifest of `built`, whose tables live in `memory`, for a `memory.bin` holding the
-    /// bytes at offsets `image` of `memory`.
-    init(_ built: BuiltTable, memory: PhysicalArena, image: Range<Int>) {
+    /// The manifest of `built`, configured by `settings`, whose tables live in `memory`, for a
+    /// `memory.bin` holding the bytes at offsets `image` of `memory`.
+    init(_ built: BuiltTable, settings: FormatSettings, defaults: FormatSettings, memory: PhysicalArena,
+         image: Range<Int>) {
         let table = built.table
         var members = built.parameters
+        for (name, value) in settings.values where value != defaults.value(name)
+            && members[name] == nil && members[ImageManifest.memberName(name)] == nil {
+            members[name] = .string(value)
+        }
+        if settings.nonCoherent { members["non-coherent"] = .string("on") }
         members["format"] = .string(table.formatName)
         members["memoryBase"] = .string(memory.base.hexadecimal)
         members["memorySize"] = .integer(Int64(memory.size))
@@ -37,5 +47,19 @@ struct ImageManifest {
         members["registers"] = .object(Dictionary(table.registers.map { ($0.name, .string($0.value.hexadecimal)) },
                                                   uniquingKeysWith: { _, last in last }))
         json = .object(members)
+    }
+}
+
+extension ImageManifest {
+    /// The camel-case member some options are recorded under: `va-range` as `vaRange`.
+    static func memberName(_ option: String) -> String {
+        var name = ""
+        var upper = false
+        for character in option {
+            if character == "-" { upper = true; continue }
+            name += upper ? character.uppercased() : String(character)
+            upper = false
+        }
+        return name
     }
 }

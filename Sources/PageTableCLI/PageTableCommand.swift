@@ -13,6 +13,9 @@ public struct PageTableCommand: Sendable {
     public static let success: Int32 = 0
     /// Exit status when the image could not be exported.
     public static let exportFailure: Int32 = 1
+    /// Exit status when a loaded image has problems (`check` lists them; `run` prints them on
+    /// standard error and runs nothing).
+    public static let imageProblems: Int32 = 1
     /// Exit status of a usage error or malformed script.
     public static let usageFailure: Int32 = 2
 
@@ -56,7 +59,7 @@ public struct PageTableCommand: Sendable {
                     standardOutput.write(Usage.runText(catalog: catalog))
                     return Self.success
                 case .run(let options):
-                    return try TableSession.perform(options, standardInput: standardInput,
+                    return try TableSession.perform(options, catalog: catalog, standardInput: standardInput,
                                                     standardOutput: standardOutput, standardError: standardError)
                 }
             case "bench":

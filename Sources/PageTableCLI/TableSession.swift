@@ -1,6 +1,7 @@
 import PageTableKit
 
-/// One `pagetable run`: read and parse the script, build the table, run the script, then
+/// One `pagetable run`: read and parse the script, build the table (or load it: see
+/// ``ImageLoader``), run the script, then
 /// report (`--stats`, `--dump`), export (`--export`) and draw (`--dot`), in that order.
 ///
 /// The whole script is parsed before the table exists, so a malformed script runs nothing,
@@ -8,11 +9,12 @@ import PageTableKit
 enum TableSession {
     /// Performs `options`; returns the exit status, or throws a usage problem (before any
     /// output on standard output).
-    static func perform(_ options: CommandLineOptions, standardInput: () -> [UInt8]?, standardOutput: TextSink,
-                        standardError: TextSink) throws(UsageError) -> Int32 {
-        let script = try options.script.read(standardInput: standardInput)
+    static func perform(_ options: CommandLineOptions, catalog: FormatCatalog, standardInput: () -> [UInt8]?,
+                        standardOutput: TextSink, standardError: TextSink) throws(UsageError) -> Int32 {
+        guard let source = options.script else { preconditionFailure("'run' always has a SCRIPT") }
+        let script = try source.read(standardInput: standardInput)
         let operations: [(line: Int, operation: ScriptOperation)]
-        let scriptName = options.script.diagnosticName
+        let scriptName = source.diagnosticName
         do throws(ScriptErrors) {
             operations = try ScriptParser.parseNumbered(bytes: script)
         } catch {
@@ -24,13 +26,27 @@ enum TableSession {
         }
         // Non-coherent memory: the walker reports every range it cleans (counted as `cache-cleans`).
         let cleanNothing: @Sendable (UInt64, Int) -> Void = { _, _ in }
-        let cacheMaintenance = options.formatSettings.nonCoherent ? cleanNothing : nil
-        guard let memory = PhysicalArena(base: options.memoryBase, size: options.memorySize,
-                                         cacheMaintenance: cacheMaintenance) else {
-            throw UsageError("cannot provide \(options.memorySize) bytes of memory at --memory-base "
-                + "\(options.memoryBase.hexadecimal) (the range wraps or host memory is short)")
+        let loaded: ImageLoader.Loaded
+        if let image = options.image {
+            switch try ImageLoader.load(image, options: options, catalog: catalog, cacheMaintenance: cleanNothing) {
+            case .loaded(let table):
+                loaded = table
+            case .problems(let problems):
+                for problem in problems { standardError.write("pagetable: \(problem)\n") }
+                return PageTableCommand.imageProblems
+            }
+        } else {
+            guard let format = options.format else { preconditionFailure("a run without an image has --format") }
+            let cacheMaintenance = options.formatSettings.nonCoherent ? cleanNothing : nil
+            guard let memory = PhysicalArena(base: options.memoryBase, size: options.memorySize,
+                                             cacheMaintenance: cacheMaintenance) else {
+                throw UsageError("cannot provide \(options.memorySize) bytes of memory at --memory-base "
+                    + "\(options.memoryBase.hexadecimal) (the range wraps or host memory is short)")
+            }
+            let built = try format.build(options.formatSettings, memory, BuddyAllocator(arena: memory))
+            loaded = ImageLoader.Loaded(built: built, memory: memory, format: format, settings: options.formatSettings)
         }
-        let built = try options.format.build(options.formatSettings, memory, BuddyAllocator(arena: memory))
+        let built = loaded.built
 
         let runner = ScriptRunner(table: built.table, allocationFaults: built.allocationFaults)
         runner.run(operations, output: standardOutput) { line, error in
@@ -45,7 +61,8 @@ enum TableSession {
         }
         if let directory = options.exportDirectory {
             do throws(ExportError) {
-                try ImageExporter(directory: directory, compact: options.exportsCompact).export(built, memory: memory)
+                try ImageExporter(directory: directory, compact: options.exportsCompact)
+                    .export(built, format: loaded.format, settings: loaded.settings, memory: loaded.memory)
             } catch {
                 standardError.write("pagetable: \(error.message)\n")
                 return PageTableCommand.exportFailure

@@ -35,6 +35,9 @@ enum Usage {
         usage: pagetable run --format NAME [FORMAT OPTIONS] [--memory-base ADDR] [--memory-size BYTES]
                              [--non-coherent] [--stats] [--dump[=full]] [--export DIR [--export-compact]]
                              [--dot FILE] [--explain|-v] SCRIPT
+               pagetable run --image DIR [--memory-size BYTES] [...] SCRIPT
+               pagetable run --format NAME [FORMAT OPTIONS] --memory FILE --memory-base ADDR
+                             (--root ADDR | --register NAME=VALUE...) [--memory-size BYTES] [...] SCRIPT
 
         """
 
@@ -49,7 +52,8 @@ enum Usage {
 
     private static let commands = """
         Commands:
-          run       build an empty table offline, run SCRIPT (a file, or - for stdin) against it
+          run       build an empty table offline (or load one: --image, --memory), run SCRIPT
+                    (a file, or - for stdin) against it
           formats   list the formats and their options
           bench     time the standard cases (map-4k, unmap-4k, translate, map-2m, map-one-4k, ...);
                     --json prints one JSON object per case; --scaling times map-4k/unmap-4k
@@ -59,9 +63,10 @@ enum Usage {
 
     private static let runOptions = """
         Run options (any order, before SCRIPT):
-          --format NAME         table format (required; see 'pagetable formats')
+          --format NAME         table format (required unless --image; see 'pagetable formats')
           --memory-base ADDR    physical base of the simulated memory, 4K-aligned (default 0x80000000)
-          --memory-size BYTES   size of the simulated memory (default 64M)
+          --memory-size BYTES   size of the simulated memory (default 64M); with --image or --memory,
+                                of the free memory after the image (new tables come only from it)
           --non-coherent        the walker does not snoop CPU caches: table writes are cleaned
           --stats               after the answers, print statistics lines 'NAME VALUE' (per-level
                                 counts only where not zero)
@@ -72,6 +77,13 @@ enum Usage {
           --export-compact      with --export: memory.bin holds only the range holding the tables
                                 (the manifest's imageBase and imageSize say which)
           --dot FILE            then write FILE: a Graphviz digraph of the tables (shared ones once)
+          --image DIR           load DIR/memory.bin and DIR/manifest.json (as --export writes them)
+                                instead of building an empty table; the manifest gives the format
+          --memory FILE         load FILE, a raw dump of physical memory from --memory-base
+          --root ADDR           with --memory: the physical address of the top table
+          --register NAME=VALUE with --memory: a register value (TTBR0, TTBR1, VTTBR, TCR, VTCR,
+                                SATP, HGATP, CR3, CR4, ... as the format names them), repeatable;
+                                one gives the root, and none may contradict the format options
           --explain, -v         for every failed answer, print 'SCRIPT:LINE: NAME: REASON' on stderr
                                 (standard output is unchanged)
 
@@ -121,7 +133,8 @@ enum Usage {
 
     private static let exitStatus = """
             Exit status: 0 after a run (table-level errors are answers), 1 if the export or the
-            --dot file cannot be written, 2 for a usage error or a malformed script (nothing is run
+            --dot file cannot be written or a loaded image has problems (listed on stderr; nothing is
+            run then), 2 for a usage error, a malformed script or an unreadable image (nothing is run
             then).
 
             """

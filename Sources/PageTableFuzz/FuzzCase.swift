@@ -47,11 +47,12 @@ struct FuzzCase {
             for diagnostic in error.errors { checkDiagnostic(diagnostic.description) }
             return
         }
+        guard let format = options.format, options.image == nil else { return }  // Loading reads files: not fuzzed here.
         options.memorySize = min(options.memorySize, Self.memoryLimit)
         guard let memory = PhysicalArena(base: options.memoryBase, size: options.memorySize) else { return }
         let built: BuiltTable
         do throws(UsageError) {
-            built = try options.format.build(options.formatSettings, memory, BuddyAllocator(arena: memory))
+            built = try format.build(options.formatSettings, memory, BuddyAllocator(arena: memory))
         } catch {
             checkDiagnostic(error.message)
             return

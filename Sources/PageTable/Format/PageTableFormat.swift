@@ -91,6 +91,12 @@ public protocol PageTableFormat: Sendable {
     /// is at `root`.
     func registers(root: PhysicalAddress) -> [HardwareRegister]
 
+    /// What a value of one of this configuration's ``registers(root:)`` says, for loading a
+    /// table found in memory from a register dump: the root table's address (from `TTBR0`,
+    /// `satp`, `CR3`, ...), or whether its mode and size fields agree with this configuration.
+    /// The default knows no register (``RegisterReading/unknown``).
+    func reading(_ register: HardwareRegister) -> RegisterReading
+
     /// How documentation and dumps name a level, for example `L3` for ARM's last level.
     func levelName(_ level: Int) -> String
 
@@ -117,6 +123,9 @@ public protocol PageTableFormat: Sendable {
 }
 
 extension PageTableFormat {
+    /// Default: no register is understood.
+    public func reading(_ register: HardwareRegister) -> RegisterReading { .unknown }
+
     /// Default: the hardware never caches invalid entries.
     public var cachesInvalidEntries: Bool { false }
 
