@@ -1,6 +1,6 @@
 import Foundation
 
-/// The `pagetable` command: parses arguments, then runs `formats`, `run` or `bench`.
+/// The `pagetable` command: parses arguments, then runs `formats`, `run`, `check` or `bench`.
 ///
 /// Streams are injected so tests run the command in-process; ``main(catalog:arguments:)`` runs it on
 /// the process's own streams. Standard output carries only answers (then statistics, then the
@@ -62,6 +62,14 @@ public struct PageTableCommand: Sendable {
                     return try TableSession.perform(options, catalog: catalog, standardInput: standardInput,
                                                     standardOutput: standardOutput, standardError: standardError)
                 }
+            case "check":
+                switch try CommandLineOptions.parse(rest, catalog: catalog, checking: true) {
+                case .help:
+                    standardOutput.write(Usage.checkText)
+                    return Self.success
+                case .run(let options):
+                    return try CheckCommand.perform(options, catalog: catalog, standardOutput: standardOutput)
+                }
             case "bench":
                 switch try BenchCommand.parse(rest) {
                 case .help:
@@ -71,7 +79,7 @@ public struct PageTableCommand: Sendable {
                 }
                 return Self.success
             default:
-                throw UsageError("unknown command '\(command)' (commands: run, formats, bench; see 'pagetable --help')")
+                throw UsageError("unknown command '\(command)' (commands: run, check, formats, bench; see 'pagetable --help')")
             }
         } catch {
             standardError.write("pagetable: \(error.message)\n")

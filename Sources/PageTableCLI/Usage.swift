@@ -1,3 +1,5 @@
+import PageTableKit
+
 /// The usage texts: `pagetable --help` prints the whole of it (and a bare `pagetable` prints it
 /// on standard error); `pagetable COMMAND --help` prints only that command's part.
 enum Usage {
@@ -19,6 +21,33 @@ enum Usage {
         Lists every format 'pagetable run --format NAME' builds, with its options and their defaults.
 
         """
+
+    /// `pagetable check --help`; the problem kinds are `ImageProblem.Kind`'s names.
+    static var checkText: String {
+        var kinds = ""
+        var line = "  "
+        for kind in ImageProblem.Kind.allCases {
+            if line.count + kind.name.count > 90 { kinds += line + "\n"; line = "  " }
+            line += (line == "  " ? "" : " ") + kind.name
+        }
+        kinds += line
+        return """
+            usage: pagetable check --image DIR
+                   pagetable check --format NAME [FORMAT OPTIONS] --memory FILE --memory-base ADDR
+                                   (--root ADDR | --register NAME=VALUE...)
+
+            Loads the table as 'run' does (see 'pagetable run --help' for these options) and checks
+            everything its root reaches. Prints one line per problem,
+              0x<address>: <kind>: <message>
+            (the descriptor at fault, or the table for empty-table, overlapping-tables and
+            incomplete-shared-table), and exits 1. The kinds:
+            \(kinds)
+            With no problem, prints one line
+              ok: <n> tables, <n> leaves, <n> bytes mapped
+            and exits 0. An unreadable image or a bad root is a usage error (exit 2).
+
+            """
+    }
 
     /// `pagetable bench --help`.
     static let benchText = """
@@ -42,6 +71,8 @@ enum Usage {
         """
 
     private static let synopsis = runSynopsis + """
+               pagetable check (--image DIR | --format NAME ... --memory FILE --memory-base ADDR
+                               (--root ADDR | --register NAME=VALUE...))
                pagetable formats
                pagetable bench [--json] [--case NAME]... [--repetitions N] [--scaling]
                                [--clock monotonic|thread-cpu]
@@ -54,6 +85,8 @@ enum Usage {
         Commands:
           run       build an empty table offline (or load one: --image, --memory), run SCRIPT
                     (a file, or - for stdin) against it
+          check     load a table (--image, --memory) and list its problems, one per line
+                    '0x<address>: <kind>: <message>' (exit 1), or print a summary (exit 0)
           formats   list the formats and their options
           bench     time the standard cases (map-4k, unmap-4k, translate, map-2m, map-one-4k, ...);
                     --json prints one JSON object per case; --scaling times map-4k/unmap-4k
