@@ -126,7 +126,7 @@ public struct GPULPAE: PageTableFormat {
         lpae.registers(root: root)
     }
 
-    /// Reads registers as the ARM LPAE stage-1 tables it wraps do (``ARMLPAE/reading(_:)``).
+    /// Reads registers as the ARM LPAE stage-1 tables it wraps do (`ARMLPAE.reading(_:)`).
     public func reading(_ register: HardwareRegister) -> RegisterReading { lpae.reading(register) }
 
     /// ARM's level names: `L3` for pages, `L0` for the top of a 48-bit walk.

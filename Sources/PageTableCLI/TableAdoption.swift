@@ -7,7 +7,7 @@ public struct TableAdoption {
     /// Adopts the tree whose top table is at the address given, in the memory and with the
     /// allocator of the table this came with; throws every problem found.
     public let adopt: (PhysicalAddress) throws(ImageProblems) -> BuiltTable
-    /// What a register value says (``PageTableFormat/reading(_:)``).
+    /// What a register value says (`PageTableFormat.reading(_:)`).
     public let reading: (HardwareRegister) -> RegisterReading
 
     /// Pairs the two.
