@@ -55,6 +55,33 @@ import PageTableKit
         }
     }
 
+    /// A real format's problems, at their descriptors: ARM LPAE with a 40-bit output size.
+    @Test func anARMImageWithBadDescriptorsIsListed() throws {
+        try withTemporaryDirectory { directory in
+            let (image, _) = export("map 0 0x40000000 4K rw", in: directory, ["--oas", "40"])
+            try poke(image, 0x8000_2008, 0x100_0000_0000 | 0x401)  // L2 block at 2^40: beyond the output size
+            try poke(image, 0x8000_0008, 0x80_0000_0000 | 0x401)   // an L0 block: no such encoding with 4K
+            let result = pagetable(["check", "--image", image.path])
+            #expect(result.status == 1)
+            #expect(result.lines.map { $0.split(separator: ":").prefix(2).joined(separator: ":") }
+                        == ["0x80002008: output-out-of-range", "0x80000008: reserved-encoding"], "in walk order: \(result.lines)")
+        }
+    }
+
+    @Test func aLoadedTableIsDrawn() throws {
+        try withTemporaryDirectory { directory in
+            let (image, _) = export("map 0 0x40000000 4K rw", in: directory)
+            let dot = directory.appendingPathComponent("tables.dot")
+            let drawn = runScript("map 0 0x40000000 4K rw", ["--memory-size", "1M", "--dot", dot.path])
+            #expect(drawn.status == 0)
+            let expected = try String(contentsOf: dot, encoding: .utf8)
+            try FileManager.default.removeItem(at: dot)
+            let loaded = pagetable(["run", "--image", image.path, "--dot", dot.path, "-"], input: "")
+            #expect(loaded.status == 0, "\(loaded.error)")
+            #expect(try String(contentsOf: dot, encoding: .utf8) == expected)
+        }
+    }
+
     @Test func aRawDumpIsCheckedFromItsRootOrRegister() throws {
         try withTemporaryDirectory { directory in
             let (image, _) = export("map 0 0x40000000 4K rw", in: directory)
