@@ -36,7 +36,11 @@ extension CommandLineOptions {
             }
             if argument == "--" { optionsEnded = true; continue }
             if argument == "--help" || argument == "-h" { return .help }
-            if argument == "-v" { flags.insert("explain"); continue }
+            if argument == "-v" {
+                if checking { throw UsageError("option '-v' does not apply to 'check'") }
+                flags.insert("explain")
+                continue
+            }
             let name = String(argument.dropFirst(2))
             guard argument.hasPrefix("--") else { throw UsageError("unknown option '\(QuotedToken.text(argument))'") }
             if checking && runOnly.contains(name) { throw UsageError("option '\(argument)' does not apply to 'check'") }

@@ -106,6 +106,7 @@ import PageTableKit
             (["--format", "arm-lpae-64"], "'check' needs a table to check"),
             (["--image", "x", "-"], "unexpected argument '-' ('check' runs no SCRIPT)"),
             (["--image", "x", "--stats"], "option '--stats' does not apply to 'check'"),
+            (["--image", "x", "-v"], "option '-v' does not apply to 'check'"),
             (["--image", "x", "--export", "y"], "option '--export' does not apply to 'check'"),
             (["--image", "x", "--format", "riscv"], "drop '--format'"),
         ]
