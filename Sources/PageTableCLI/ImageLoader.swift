@@ -9,8 +9,9 @@ import PageTableKit
 /// bytes (default 64M) of free memory from the next 4K boundary. Tables that later edits need
 /// come only from that free memory; the adopted tables and every other byte of the image stay
 /// where they are (only edits of the adopted tables' descriptors change them). Every table the
-/// root reaches lies in the image: the top table is checked to, and a table anywhere else
-/// would be all zeros, which adoption refuses (`empty-table`).
+/// root reaches lies in the image: the top table is checked to, a table anywhere else would
+/// be all zeros, which adoption refuses (`empty-table`), and one that starts in the image but
+/// runs into the free memory (a dump cut short) is a usage error.
 enum ImageLoader {
     /// A loaded table with what exporting it again needs.
     struct Loaded {
@@ -81,11 +82,27 @@ enum ImageLoader {
         guard root % UInt64(top.tableAlignment) == 0 else {
             throw UsageError("root \(root.hexadecimal) is not aligned to \(top.tableAlignment) bytes as the top table must be")
         }
+        let built: BuiltTable
         do throws(ImageProblems) {
-            let built = try adoption.adopt(root)
-            return .loaded(Loaded(built: built, memory: memory, format: image.format, settings: image.settings))
+            built = try adoption.adopt(root)
         } catch {
             return .problems(error.problems)
+        }
+        try checkBeforeFreeMemory(built.table, free: free.base)
+        return .loaded(Loaded(built: built, memory: memory, format: image.format, settings: image.settings))
+    }
+
+    /// Refuses a table that starts in the image but runs into the free memory (a dump cut
+    /// short inside a table larger than 4K): new tables could be handed out over it.
+    private static func checkBeforeFreeMemory(_ table: AnyPageTable, free: UInt64) throws(UsageError) {
+        var overrun: (address: UInt64, bytes: Int)?
+        table.visit(expandingShared: false) { node in
+            guard overrun == nil, case .table(let info) = node, info.address &+ UInt64(info.bytes) > free else { return }
+            overrun = (info.address, info.bytes)
+        }
+        if let overrun {
+            throw UsageError("the \(overrun.bytes)-byte table at \(overrun.address.hexadecimal) runs past the end of the "
+                + "image (free memory starts at \(free.hexadecimal)): the memory file is cut short")
         }
     }
 

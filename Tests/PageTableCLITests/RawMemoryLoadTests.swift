@@ -129,6 +129,22 @@ import Testing
         }
     }
 
+    /// A dump cut short inside a 64K table: the table is not adopted over the free memory.
+    @Test func aTableRunningPastTheDumpIsRefused() throws {
+        try withTemporaryDirectory { directory in
+            let exported = try export("arm-lpae-64", ["--granule", "64k"], "map 0 0x40000000 512M rw", in: directory)
+            #expect(exported.dump.contains { $0.contains("L2 table 0x80010000") }, "\(exported.dump)")
+            let cut = directory.appendingPathComponent("cut.bin")
+            try Data(contentsOf: URL(fileURLWithPath: exported.memoryFile)).prefix(0x11000).write(to: cut)
+            let result = pagetable(["run", "--format", "arm-lpae-64", "--granule", "64k", "--memory", cut.path,
+                                    "--memory-base", "0x80000000", "--root", exported.root, "-"], input: "translate 0")
+            #expect(result.status == 2)
+            #expect(result.output.isEmpty)
+            #expect(result.error.contains("the 65536-byte table at 0x80010000 runs past the end of the image "
+                + "(free memory starts at 0x80011000)"), "\(result.error)")
+        }
+    }
+
     @Test func badOptionCombinationsAreUsageErrors() {
         let cases: [([String], String)] = [
             (["--memory", "m.bin", "--root", "0x80000000"], "option '--memory FILE' needs '--memory-base ADDR'"),
