@@ -6,8 +6,9 @@ import Foundation
 /// the process's own streams. Standard output carries only answers (then statistics, then the
 /// dump); every diagnostic goes to standard error.
 ///
-/// Exit statuses: 0 success; 1 the export could not be written; 2 usage error or malformed
-/// script (in which case nothing is written to standard output and nothing is exported).
+/// Exit statuses: 0 success; 1 the export could not be written, or a loaded image has problems
+/// (`check` lists them); 2 usage error, malformed script or unreadable image (in which case
+/// nothing is written to standard output and nothing is exported).
 public struct PageTableCommand: Sendable {
     /// Exit status of a successful run.
     public static let success: Int32 = 0
