@@ -40,6 +40,10 @@ public struct X86_64: PageTableFormat {
         /// The physical-address width (MAXPHYADDR) in bits, 32 to 52.
         public var outputAddressBits: Int
 
+        /// Dirty tracking: leaves are written with D (bit 6) clear, which the processor sets on
+        /// the first write; tables are then never shared. Default off (D set up front).
+        public var dirtyTracking = false
+
         /// Creates a configuration; defaults are 4-level paging with 52-bit physical addresses.
         public init(levels: Levels = .four, outputAddressBits: Int = 52) {
             self.levels = levels
@@ -90,8 +94,9 @@ public struct X86_64: PageTableFormat {
     }
 
     /// A and D are set in every leaf and A in every pointer, so the processor never writes an
-    /// entry: repeat mappings may share tables.
-    public var allowsSharedTables: Bool { true }
+    /// entry: repeat mappings may share tables -- unless ``Configuration/dirtyTracking`` leaves
+    /// D for the processor to set.
+    public var allowsSharedTables: Bool { !configuration.dirtyTracking }
 
     /// The SDM lets a large page be replaced by a table of the same translations in smaller
     /// pages (or the reverse) by one entry write, the TLB invalidated after it: either page
