@@ -69,3 +69,24 @@ import Testing
         #expect(table.simulateHardwareWrite(iova: 0x20_1000) == .fault)
     }
 }
+
+/// The TLB model flags a cleaned leaf still cached dirty, and readAndClearDirty's invalidation clears it.
+@Suite struct DirtyInvalidationTests {
+    @Test func aCleanWithoutInvalidationIsCaughtAndReadAndClearDirtyIsNot() throws {
+        var modelled = try ModelledTable(try DirtyContractTests.tracking(), base: 0x8000_0000, size: 16 << 20, coherent: true)
+        #expect(modelled.table.map(iova: 0, to: 0x4000_0000, size: 0x2000, attributes: MapAttributes(letters: "rw")).isComplete)
+        for iova: UInt64 in [0, 0x1000] {
+            #expect(modelled.table.simulateHardwareWrite(iova: iova) == .written)
+            modelled.tlb.noteHardwareWrite(iova)
+        }
+        #expect(modelled.tlb.leaves[0]?.dirty == true && modelled.tlb.staleDirtyState().isEmpty)
+        // Clean page 0 behind the table's back: the cached dirty entry is now stale.
+        let step = modelled.table.trace(0).steps.last!
+        let slot = modelled.arena.pointer(to: step.table + UInt64(step.index * 8)).assumingMemoryBound(to: UInt64.self)
+        slot.pointee = modelled.table.format.cleaned(slot.pointee, level: 0)
+        #expect(modelled.tlb.staleDirtyState() == ["leaf 0x0+0x1000 is cached dirty but was cleaned without an invalidation"])
+        // The walker's clean of page 1 invalidates it.
+        #expect(modelled.table.readAndClearDirty(iova: 0x1000, size: 0x1000).runs == [.init(iova: 0x1000, size: 0x1000)])
+        #expect(modelled.tlb.leaves[0x1000] == nil && modelled.tlb.staleDirtyState().count == 1)
+    }
+}
