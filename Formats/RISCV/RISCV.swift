@@ -21,7 +21,8 @@ import PageTable
 /// N=1 and PPN[3:0] = 0b1000, every member storing the group's base.
 ///
 /// Every leaf has A and D set up front and G clear: the hardware never needs to write a PTE,
-/// so tables may be shared (``allowsSharedTables``). RISC-V implementations may cache invalid
+/// so tables may be shared (``allowsSharedTables``) -- unless ``Configuration/dirtyTracking``
+/// (Svadu) leaves D clear for the hart to set. RISC-V implementations may cache invalid
 /// PTEs (unless they implement Svvptc), so ``cachesInvalidEntries`` is `true` and maps are
 /// invalidated too. Attribute encoding is documented on ``encode(_:)``.
 public struct RISCV: PageTableFormat {

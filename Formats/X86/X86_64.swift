@@ -16,7 +16,8 @@ import PageTable
 /// `0xFFFF_8000_0000_0000` and up; non-canonical addresses are `out-of-range`.
 ///
 /// Every leaf has A and D set up front and every pointer A set, so the processor never writes
-/// an entry and tables may be shared (``allowsSharedTables``); x86 processors never cache
+/// an entry and tables may be shared (``allowsSharedTables``) -- unless
+/// ``Configuration/dirtyTracking`` leaves D clear for the processor to set; x86 processors never cache
 /// not-present entries, so mapping into empty slots needs no invalidation. 1 GiB pages need
 /// CPUID.80000001H:EDX.Page1GB. Attribute encoding is documented on ``encode(_:)``.
 public struct X86_64: PageTableFormat {

@@ -23,11 +23,13 @@ public struct ReferenceModel {
         /// the model's whatever their dirty state, which ``readAndClearDirty(_:_:)`` checks.
         public var dirty = false
 
+        /// Equal translations and attributes (dirty state aside).
         public static func == (lhs: Leaf, rhs: Leaf) -> Bool {
             lhs.start == rhs.start && lhs.size == rhs.size && lhs.physicalAddress == rhs.physicalAddress
                 && lhs.attributes == rhs.attributes
         }
 
+        /// Hashes what equality compares.
         public func hash(into hasher: inout Hasher) {
             hasher.combine(start)
             hasher.combine(size)
