@@ -42,6 +42,8 @@ extension ARMLPAE {
     ///   mappings (EL0 never executes what it cannot access); AttrIndx 2 for device, 1 for cacheable,
     ///   0 otherwise (see ``MemoryAttributeIndex``); SH inner-shareable for cacheable memory,
     ///   outer-shareable otherwise, unless given. Write without read cannot be expressed.
+    /// - With ``Configuration/dirtyTracking``, writable leaves start clean: DBM (bit 51) with
+    ///   AP[2] set (stage 1) or S2AP[1] clear (stage 2); see `ARMLPAE+DirtyState.swift`.
     /// - Stage 2: AF; S2AP read and write bits independently (write-only is possible); XN[1]
     ///   without execute; MemAttr 0xF cacheable, 0x1 device, 0x5 otherwise; SH as stage 1.
     ///   Privileged-only, non-secure and global cannot be expressed.
@@ -61,6 +63,7 @@ extension ARMLPAE {
             guard access.contains(.read) else { throw refuse("stage 1 cannot grant write without read") }
             if !attributes.global { bits |= DescriptorBits.notGlobal }
             if !access.contains(.write) { bits |= DescriptorBits.readOnly }
+            else if configuration.dirtyTracking { bits |= DescriptorBits.readOnly | DescriptorBits.dirtyBitModifier }
             if !attributes.privileged { bits |= DescriptorBits.unprivileged }
             if !access.contains(.execute) {
                 bits |= DescriptorBits.executeNever | DescriptorBits.privilegedExecuteNever
@@ -80,7 +83,9 @@ extension ARMLPAE {
             guard !attributes.formatFlags.contains(.armNonSecure) else { throw refuse("stage 2 has no NS bit") }
             guard !attributes.global else { throw refuse("stage 2 has no nG bit") }
             if access.contains(.read) { bits |= DescriptorBits.stage2Read }
-            if access.contains(.write) { bits |= DescriptorBits.stage2Write }
+            if access.contains(.write) {
+                bits |= configuration.dirtyTracking ? DescriptorBits.dirtyBitModifier : DescriptorBits.stage2Write
+            }
             if !access.contains(.execute) { bits |= DescriptorBits.stage2ExecuteNever }
             let memoryAttribute: UInt64
             switch attributes.memoryType {
@@ -97,7 +102,9 @@ extension ARMLPAE {
         var attributes = MapAttributes(access: [])
         switch configuration.stage {
         case .stage1:
-            attributes.access = descriptor & DescriptorBits.readOnly != 0 ? .read : [.read, .write]
+            // Writable: AP[2] clear, or set under DBM (clean, the hardware clears it on a write).
+            attributes.access = descriptor & DescriptorBits.readOnly != 0 && descriptor & DescriptorBits.dirtyBitModifier == 0
+                ? .read : [.read, .write]
             attributes.privileged = descriptor & DescriptorBits.unprivileged == 0
             // Executable for whoever may access it: EL1 alone (PXN) or EL0 too (UXN).
             let executeNever = attributes.privileged ? DescriptorBits.privilegedExecuteNever : DescriptorBits.executeNever
@@ -111,7 +118,7 @@ extension ARMLPAE {
             }
         case .stage2:
             if descriptor & DescriptorBits.stage2Read != 0 { attributes.access.insert(.read) }
-            if descriptor & DescriptorBits.stage2Write != 0 { attributes.access.insert(.write) }
+            if descriptor & (DescriptorBits.stage2Write | DescriptorBits.dirtyBitModifier) != 0 { attributes.access.insert(.write) }
             if descriptor & DescriptorBits.stage2ExecuteNever == 0 { attributes.access.insert(.execute) }
             switch (descriptor >> DescriptorBits.memoryAttributeShift) & 0xF {
             case Stage2MemoryAttribute.device: attributes.memoryType = .device

@@ -26,6 +26,8 @@ extension ARMLPAE {
     /// TTBR0 fields stay zero.
     /// Stage 2: `VTTBR` (the root; VMID 0) and `VTCR` (T0SZ, SL0 from the start level, walk
     /// attributes, TG0, PS, RES1 bit 31).
+    /// With ``Configuration/dirtyTracking``: `TCR.HA` and `HD` (bits 39, 40), at stage 2
+    /// `VTCR.HA` and `HD` (bits 21, 22).
     public func registers(root: PhysicalAddress) -> [HardwareRegister] {
         let ias = UInt64(configuration.inputAddressBits)
         // Walk attributes: write-back inner/outer and inner-shareable when coherent.
@@ -37,6 +39,8 @@ extension ARMLPAE {
         case .size16K: granuleField = 2
         }
         let base = packedTableBase(root)
+        // FEAT_HAFDBS: TCR.HA (39) and HD (40); VTCR.HA (21) and HD (22).
+        let hardwareUpdates: UInt64 = configuration.dirtyTracking ? (configuration.stage == .stage1 ? 3 << 39 : 3 << 21) : 0
         switch configuration.stage {
         case .stage1 where configuration.vaRange == .upper:
             let upperGranule: UInt64
@@ -45,17 +49,18 @@ extension ARMLPAE {
             case .size16K: upperGranule = 0b01
             case .size64K: upperGranule = 0b11
             }
-            let tcr = 1 << 7 | (64 - ias) << 16 | walk << 16 | upperGranule << 30 | physicalSizeField << 32
+            let tcr = 1 << 7 | (64 - ias) << 16 | walk << 16 | upperGranule << 30 | physicalSizeField << 32 | hardwareUpdates
             return [HardwareRegister(.armTTBR1, name: "TTBR1", value: base),
                     HardwareRegister(.armTCR, name: "TCR", value: tcr),
                     HardwareRegister(.armMAIR, name: "MAIR", value: MemoryAttributeIndex.mair)]
         case .stage1:
-            let tcr = (64 - ias) | walk | granuleField << 14 | 1 << 23 | physicalSizeField << 32
+            let tcr = (64 - ias) | walk | granuleField << 14 | 1 << 23 | physicalSizeField << 32 | hardwareUpdates
             return [HardwareRegister(.armTTBR0, name: "TTBR0", value: base),
                     HardwareRegister(.armTCR, name: "TCR", value: tcr),
                     HardwareRegister(.armMAIR, name: "MAIR", value: MemoryAttributeIndex.mair)]
         case .stage2:
             let vtcr = (64 - ias) | startLevelField << 6 | walk | granuleField << 14 | physicalSizeField << 16 | 1 << 31
+                | hardwareUpdates
             return [HardwareRegister(.armVTTBR, name: "VTTBR", value: base),
                     HardwareRegister(.armVTCR, name: "VTCR", value: vtcr)]
         }

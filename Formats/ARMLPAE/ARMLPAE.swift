@@ -75,6 +75,10 @@ public struct ARMLPAE: PageTableFormat {
         /// The MMU's break-before-make level (FEAT_BBM): ``BreakBeforeMakeLevel/level2`` lets
         /// `cut` change a live block's size. Default level 0, strict.
         public var breakBeforeMakeLevel: BreakBeforeMakeLevel = .level0
+        /// Hardware dirty tracking (FEAT_HAFDBS): `TCR.HA`/`HD` (stage 2: `VTCR.HA`/`HD`) are
+        /// set, and writable leaves are written clean with DBM (bit 51): AP[2] set at stage 1,
+        /// S2AP[1] clear at stage 2, until the first write makes the hardware flip it. Default off.
+        public var dirtyTracking = false
 
         /// Creates a configuration; defaults are 4 KiB, stage 1, 48-bit in and out, coherent,
         /// contiguous groups on, the lower range.

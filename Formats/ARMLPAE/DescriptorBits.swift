@@ -13,6 +13,7 @@ enum DescriptorBits {
     static let accessFlag: UInt64 = 1 << 10             // AF
     static let notGlobal: UInt64 = 1 << 11              // nG
     // Stage 1 upper attributes.
+    static let dirtyBitModifier: UInt64 = 1 << 51       // DBM (both stages)
     static let privilegedExecuteNever: UInt64 = 1 << 53 // PXN
     static let executeNever: UInt64 = 1 << 54           // UXN / XN
 

@@ -14,7 +14,8 @@ extension RISCV {
     ///   not (the encoding W=1, R=0 is reserved).
     /// - U set unless privileged (`p`: supervisor only). The G-stage treats every access as a
     ///   user access, so there U is always set and privileged-only mappings are refused.
-    /// - A and D always set (the hardware never updates a PTE).
+    /// - A and D always set (the hardware never updates a PTE); with
+    ///   ``Configuration/dirtyTracking`` D starts clear, for the hart to set (Svadu).
     /// - G (stage 1) only for `MapAttributes.global` mappings, which every address space
     ///   shares; G-stage PTEs do not use G, so global is refused there.
     /// - With Svpbmt: PBMT NC (1) for normal memory, PMA (0) for cacheable, IO (2) for device.
@@ -34,7 +35,7 @@ extension RISCV {
         }
         guard attributes.shareability == nil else { throw refuse("RISC-V PTEs have no shareability") }
         guard attributes.formatFlags.isEmpty else { throw refuse("unknown format flags") }
-        var bits = PTEBits.accessed | PTEBits.dirty
+        var bits = PTEBits.accessed | (configuration.dirtyTracking ? 0 : PTEBits.dirty)
         if access.contains(.read) { bits |= PTEBits.read }
         if access.contains(.write) { bits |= PTEBits.write }
         if access.contains(.execute) { bits |= PTEBits.execute }

@@ -21,7 +21,8 @@ import PageTable
 /// N=1 and PPN[3:0] = 0b1000, every member storing the group's base.
 ///
 /// Every leaf has A and D set up front and G clear: the hardware never needs to write a PTE,
-/// so tables may be shared (``allowsSharedTables``). RISC-V implementations may cache invalid
+/// so tables may be shared (``allowsSharedTables``) -- unless ``Configuration/dirtyTracking``
+/// (Svadu) leaves D clear for the hart to set. RISC-V implementations may cache invalid
 /// PTEs (unless they implement Svvptc), so ``cachesInvalidEntries`` is `true` and maps are
 /// invalidated too. Attribute encoding is documented on ``encode(_:)``.
 public struct RISCV: PageTableFormat {
@@ -68,6 +69,11 @@ public struct RISCV: PageTableFormat {
         public var svnapot: Bool
         /// Whether the hardware implements Svpbmt: leaves carry a memory type.
         public var svpbmt: Bool
+
+        /// Dirty tracking with Svadu (hardware A/D updates enabled, `menvcfg.ADUE`; `henvcfg.ADUE`
+        /// for a VS-stage table): leaves are written with D (bit 7) clear, which the hart sets
+        /// on the first store; tables are then never shared. Default off (A and D set up front).
+        public var dirtyTracking = false
 
         /// Creates a configuration; defaults are Sv48, stage 1, no extensions.
         public init(mode: Mode = .sv48, stage: Stage = .stage1, svnapot: Bool = false, svpbmt: Bool = false) {
@@ -130,8 +136,9 @@ public struct RISCV: PageTableFormat {
     public var cachesInvalidEntries: Bool { true }
 
     /// A and D are set in every leaf and never cleared, so the hardware never writes a PTE:
-    /// repeat mappings may share tables.
-    public var allowsSharedTables: Bool { true }
+    /// repeat mappings may share tables -- unless ``Configuration/dirtyTracking`` leaves D for
+    /// the hart to set.
+    public var allowsSharedTables: Bool { !configuration.dirtyTracking }
 
     /// The privileged architecture has no break-before-make rule: a superpage (or a NAPOT
     /// group) replaced by a table of the same translations in smaller pages, or the reverse,

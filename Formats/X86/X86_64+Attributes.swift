@@ -34,7 +34,8 @@ extension X86_64 {
     /// Encodes attributes:
     ///
     /// - P; R/W for write; U/S unless privileged (`p`: supervisor only); XD without execute
-    ///   (needs EFER.NXE); A and D always set (the processor never updates an entry); G for
+    ///   (needs EFER.NXE); A and D always set (the processor never updates an entry; with
+    ///   ``Configuration/dirtyTracking`` D starts clear, for the processor to set); G for
     ///   `MapAttributes.global` leaves (it takes effect once the system sets CR4.PGE).
     /// - PAT index (``AttributeTableIndex``): 0 write-back for cacheable, 3 UC for device,
     ///   4 write-combining otherwise.
@@ -50,7 +51,7 @@ extension X86_64 {
         guard access.contains(.read) else { throw refuse("x86 pages are always readable: read is required") }
         guard attributes.shareability == nil else { throw refuse("x86 page tables have no shareability") }
         guard attributes.formatFlags.isEmpty else { throw refuse("unknown format flags") }
-        var bits = X86Bits.accessed | X86Bits.dirty
+        var bits = X86Bits.accessed | (configuration.dirtyTracking ? 0 : X86Bits.dirty)
         if access.contains(.write) { bits |= X86Bits.writable }
         if !attributes.privileged { bits |= X86Bits.user }
         if !access.contains(.execute) { bits |= X86Bits.executeDisable }

@@ -16,7 +16,8 @@ import PageTable
 /// `0xFFFF_8000_0000_0000` and up; non-canonical addresses are `out-of-range`.
 ///
 /// Every leaf has A and D set up front and every pointer A set, so the processor never writes
-/// an entry and tables may be shared (``allowsSharedTables``); x86 processors never cache
+/// an entry and tables may be shared (``allowsSharedTables``) -- unless
+/// ``Configuration/dirtyTracking`` leaves D clear for the processor to set; x86 processors never cache
 /// not-present entries, so mapping into empty slots needs no invalidation. 1 GiB pages need
 /// CPUID.80000001H:EDX.Page1GB. Attribute encoding is documented on ``encode(_:)``.
 public struct X86_64: PageTableFormat {
@@ -39,6 +40,10 @@ public struct X86_64: PageTableFormat {
         public var levels: Levels
         /// The physical-address width (MAXPHYADDR) in bits, 32 to 52.
         public var outputAddressBits: Int
+
+        /// Dirty tracking: leaves are written with D (bit 6) clear, which the processor sets on
+        /// the first write; tables are then never shared. Default off (D set up front).
+        public var dirtyTracking = false
 
         /// Creates a configuration; defaults are 4-level paging with 52-bit physical addresses.
         public init(levels: Levels = .four, outputAddressBits: Int = 52) {
@@ -90,8 +95,9 @@ public struct X86_64: PageTableFormat {
     }
 
     /// A and D are set in every leaf and A in every pointer, so the processor never writes an
-    /// entry: repeat mappings may share tables.
-    public var allowsSharedTables: Bool { true }
+    /// entry: repeat mappings may share tables -- unless ``Configuration/dirtyTracking`` leaves
+    /// D for the processor to set.
+    public var allowsSharedTables: Bool { !configuration.dirtyTracking }
 
     /// The SDM lets a large page be replaced by a table of the same translations in smaller
     /// pages (or the reverse) by one entry write, the TLB invalidated after it: either page

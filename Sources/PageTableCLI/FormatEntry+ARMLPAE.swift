@@ -19,6 +19,7 @@ extension FormatEntry {
                          summary: "stage 1: lower (TTBR0) or upper (TTBR1, 0xffff... addresses) virtual range"),
             FormatOption(name: "bbm-level", valueSyntax: "0|1|2", defaultValue: "0",
                          summary: "the MMU's FEAT_BBM level: 2 lets 'cut' change a live block's size"),
+            .flag(name: "dirty-tracking", summary: "FEAT_HAFDBS: TCR/VTCR HA+HD, writable leaves start clean (DBM, read-only until written)"),
         ],
         build: { (settings, memory, allocator) throws(UsageError) in
             let granule = try settings.choice("granule", ["4k": ARMLPAE.Granule.size4K, "16k": .size16K, "64k": .size64K])
@@ -34,6 +35,7 @@ extension FormatEntry {
                                                           outputAddressBits: outputBits, coherentWalk: !settings.nonCoherent,
                                                           contiguousHint: !settings.flag("no-contiguous"), vaRange: vaRange)
                 configuration.breakBeforeMakeLevel = breakBeforeMake
+                configuration.dirtyTracking = settings.flag("dirty-tracking")
                 format = try ARMLPAE(configuration)
             } catch {
                 throw UsageError("invalid \(ARMLPAE.formatName) configuration: \(error)")
@@ -45,6 +47,7 @@ extension FormatEntry {
                 "oas": .integer(Int64(outputBits)),
             ]
             if vaRange == .upper { parameters["vaRange"] = .string(vaRange.rawValue) }  // Lower: as before.
+            if format.tracksDirtyState { parameters["dirtyTracking"] = .string("hafdbs") }
             return try makeTable(format, memory: memory, allocator: allocator, parameters: parameters)
         })
 }

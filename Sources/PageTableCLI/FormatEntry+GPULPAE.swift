@@ -12,8 +12,13 @@ extension FormatEntry {
                          summary: "input-address (GPU VA) size in bits"),
             FormatOption(name: "oas", valueSyntax: "N", defaultValue: "48",
                          summary: "output-address size in bits"),
+            .flag(name: "dirty-tracking", summary: "refused: shared repeat tables and dirty tracking exclude each other"),
         ],
         build: { (settings, memory, allocator) throws(UsageError) in
+            guard !settings.flag("dirty-tracking") else {
+                throw UsageError("\(GPULPAE.formatName): --dirty-tracking is refused: its repeat mappings share tables, "
+                                 + "and a hardware dirty update through one entry would show through every other")
+            }
             let inputBits = try settings.integer("ias")
             let outputBits = try settings.integer("oas")
             let format: GPULPAE

@@ -14,14 +14,18 @@ extension FormatEntry {
                          summary: "translation stage (1: SATP, 2: G-stage, HGATP, 16K root)"),
             .flag(name: "svnapot", summary: "Svnapot: 64K leaves of 16 NAPOT PTEs"),
             .flag(name: "svpbmt", summary: "Svpbmt: memory types (none NC, c PMA, d IO)"),
+            .flag(name: "dirty-tracking", summary: "Svadu (menvcfg/henvcfg.ADUE): leaves start with D clear, set by the hart on a store"),
         ],
         build: { (settings, memory, allocator) throws(UsageError) in
             let mode = try settings.choice("mode", ["sv39": RISCV.Mode.sv39, "sv48": .sv48, "sv57": .sv57])
             let stage = try settings.choice("stage", ["1": RISCV.Stage.stage1, "2": .stage2])
-            let format = RISCV(mode: mode, stage: stage, svnapot: settings.flag("svnapot"), svpbmt: settings.flag("svpbmt"))
-            return try makeTable(format, memory: memory, allocator: allocator, parameters: [
-                "mode": .string(mode.description),
-                "stage": .integer(Int64(stage.rawValue)),
-            ])
+            var configuration = RISCV.Configuration(mode: mode, stage: stage, svnapot: settings.flag("svnapot"),
+                                                    svpbmt: settings.flag("svpbmt"))
+            configuration.dirtyTracking = settings.flag("dirty-tracking")
+            let format = RISCV(configuration)
+            var parameters: [String: JSONValue] = ["mode": .string(mode.description), "stage": .integer(Int64(stage.rawValue))]
+            // A/D are hardware-managed: the loader must enable Svadu (menvcfg.ADUE; henvcfg.ADUE for a VS-stage table).
+            if format.tracksDirtyState { parameters["dirtyTracking"] = .string("svadu") }
+            return try makeTable(format, memory: memory, allocator: allocator, parameters: parameters)
         })
 }

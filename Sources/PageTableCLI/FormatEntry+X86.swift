@@ -10,19 +10,21 @@ extension FormatEntry {
                          summary: "paging levels: 4 (48-bit input) or 5 (57-bit input)"),
             FormatOption(name: "oas", valueSyntax: "N", defaultValue: "52",
                          summary: "output-address size (MAXPHYADDR) in bits"),
+            .flag(name: "dirty-tracking", summary: "leaves start with D clear, set by the processor on a write (no shared tables)"),
         ],
         build: { (settings, memory, allocator) throws(UsageError) in
             let levels = try settings.choice("levels", ["4": X86_64.Levels.four, "5": .five])
             let outputBits = try settings.integer("oas")
             let format: X86_64
             do throws(X86_64.ConfigurationError) {
-                format = try X86_64(levels: levels, outputAddressBits: outputBits)
+                var configuration = X86_64.Configuration(levels: levels, outputAddressBits: outputBits)
+                configuration.dirtyTracking = settings.flag("dirty-tracking")
+                format = try X86_64(configuration)
             } catch {
                 throw UsageError("invalid \(X86_64.formatName) configuration: \(error)")
             }
-            return try makeTable(format, memory: memory, allocator: allocator, parameters: [
-                "levels": .integer(Int64(levels.rawValue)),
-                "oas": .integer(Int64(outputBits)),
-            ])
+            var parameters: [String: JSONValue] = ["levels": .integer(Int64(levels.rawValue)), "oas": .integer(Int64(outputBits))]
+            if format.tracksDirtyState { parameters["dirtyTracking"] = .string("d-bit") }
+            return try makeTable(format, memory: memory, allocator: allocator, parameters: parameters)
         })
 }

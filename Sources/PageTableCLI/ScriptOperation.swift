@@ -16,6 +16,13 @@ enum ScriptOperation: Hashable, Sendable {
     /// (``AnyPageTable/cut(iova:)``); answers `cut <bytes>` (the leaf's size) or
     /// `cut 0 error <name>`.
     case cut(iova: UInt64)
+    /// `dirty IOVA SIZE`: reads and clears the range's dirty state
+    /// (``AnyPageTable/readAndClearDirty(iova:size:)``); answers `dirty <bytes>` (the dirty
+    /// bytes found, now clean) or `dirty 0 error <name>`.
+    case dirty(iova: UInt64, size: UInt64)
+    /// `hw-write IOVA`: the hardware's own update on a write to IOVA
+    /// (``AnyPageTable/simulateHardwareWrite(iova:)``); answers `ok` or `fault`.
+    case hardwareWrite(iova: UInt64)
     /// `translate IOVA`: answers `0x<pa>` or `unmapped`.
     case translate(iova: UInt64)
     /// `walk IOVA`: answers the walk explained, one level after another (``WalkExplanation``).

@@ -20,6 +20,8 @@ import PageTableKit
 /// map-list IOVA PROT PA:SIZE PA:SIZE ...  # a page list to consecutive addresses, one call
 /// protect IOVA SIZE PROT    # new attributes for the range's leaves, same translation
 /// cut IOVA                  # the leaf holding IOVA split into the next smaller leaves
+/// dirty IOVA SIZE           # read and clear the range's dirty state
+/// hw-write IOVA             # the hardware's dirty update on a write to IOVA
 /// ```
 ///
 /// The parser works on UTF-8 bytes: scripts are ASCII, and a byte-level scan keeps long
@@ -130,12 +132,17 @@ enum ScriptParser {
             try expect(operands, count: 1, for: "cut", syntax: "IOVA")
             return .cut(iova: try number(operands[operands.startIndex]))
         }
-        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, map-list, unmap, protect, cut, translate, walk, repeat, fail-alloc, reserve, release, estimate or estimate-reserve)")
+        if name.elementsEqual("hw-write".utf8) {
+            try expect(operands, count: 1, for: "hw-write", syntax: "IOVA")
+            return .hardwareWrite(iova: try number(operands[operands.startIndex]))
+        }
+        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, map-list, unmap, protect, cut, dirty, hw-write, translate, walk, repeat, fail-alloc, reserve, release, estimate or estimate-reserve)")
     }
 
     /// The operations that take `IOVA SIZE`.
     private static let rangeOperations: [(String, @Sendable (UInt64, UInt64) -> ScriptOperation)] = [
         ("unmap", { .unmap(iova: $0, size: $1) }),
+        ("dirty", { .dirty(iova: $0, size: $1) }),
         ("reserve", { .reserve(iova: $0, size: $1) }),
         ("release", { .release(iova: $0, size: $1) }),
         ("estimate", { .estimate(iova: $0, size: $1, physicalAddress: nil) }),

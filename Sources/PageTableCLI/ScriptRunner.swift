@@ -78,6 +78,12 @@ struct ScriptRunner {
             return "unmapped \(noted(table.unmap(iova: iova, size: size)))"
         case .cut(let iova):
             return "cut \(noted(table.cut(iova: iova)))"
+        case .dirty(let iova, let size):
+            let found = table.readAndClearDirty(iova: iova, size: size)
+            if let error = noted(found.outcome).error { return "dirty 0 error \(error.kind.name)" }
+            return "dirty \(found.dirtyBytes)"
+        case .hardwareWrite(let iova):
+            return table.simulateHardwareWrite(iova: iova) == .written ? "ok" : "fault"
         case .translate(let iova):
             return table.translate(iova)?.hexadecimal ?? "unmapped"
         case .walk(let iova):

@@ -153,6 +153,11 @@ enum Usage {
               cut IOVA                  the leaf holding IOVA becomes the next smaller leaves, same
                                         translations; answers 'cut <bytes>' (the leaf's size) or
                                         'cut 0 error <name>' (unsupported: needs break-before-make)
+              dirty IOVA SIZE           read and clear the range's dirty state (--dirty-tracking);
+                                        answers 'dirty <bytes>' (dirty bytes found, now clean) or
+                                        'dirty 0 error <name>'
+              hw-write IOVA             the hardware's dirty update on a write to IOVA; answers
+                                        'ok' or 'fault'
               fail-alloc N | off        the Nth table allocation from here fails, and every later
                                         one / none; answers 'ok'
               reserve IOVA SIZE         populate and pin the range's tables; 'reserved <bytes>...'

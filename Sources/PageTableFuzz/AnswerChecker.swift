@@ -99,6 +99,15 @@ struct AnswerChecker {
             require(error == nil ? bytes > 0 : bytes == 0, "\(context): \(answer)")
             guard comparesLeaves else { return }
             require(table.translate(iova) == model(before).translate(iova), "\(context): the cut changed a translation")
+        case .dirty:
+            // Dirty state never changes a translation; the answer has the contract's shape.
+            let (_, error) = parse(answer, "dirty", context)
+            require(error == nil || answer.hasPrefix("dirty 0 error "), "\(context): \(answer)")
+            if comparesLeaves { compareLeaves(model(before), context) }
+        case .hardwareWrite(let iova):
+            let writable = table.lookup(iova)?.attributes.access.contains(.write) == true
+            require(answer == (writable ? "ok" : "fault"), "\(context): hw-write answered \(answer)")
+            if comparesLeaves { compareLeaves(model(before), context) }
         case .translate(let iova):
             guard comparesLeaves else { return }
             let expected = model(before).translate(t(iova))

@@ -5,7 +5,7 @@ import PageTableTestSupport
 /// Every built-in format configuration the matrix covers. The names seed the random checks.
 enum BuiltInConfigurations {
     static let all: [Conformance.Configuration] = tiny + armLPAE + armLPAEWithoutGroups + armLPAEBBM2 + armV7Short + gpuLPAE
-        + upperHalf
+        + upperHalf + dirtyTracking
 
     /// FEAT_BBM level 2: cuts succeed (blocks into tables of groups, groups into pages).
     static let armLPAEBBM2: [Conformance.Configuration] = [
@@ -72,6 +72,31 @@ enum BuiltInConfigurations {
         .init("riscv sv39 sign-extended") { try RISCV(RISCV.Configuration(mode: .sv39)) },
         .init("riscv sv57 svnapot sign-extended") { try RISCV(RISCV.Configuration(mode: .sv57, svnapot: true)) },
         .init("x86-64 4-level sign-extended") { try X86_64(X86_64.Configuration(levels: .four)) },
+    ]
+
+    /// Dirty tracking: the random operations add hardware writes and dirty reads (`DirtySteps`).
+    static let dirtyTracking: [Conformance.Configuration] = [
+        .init("arm-lpae-64 4k s1 ias48 bbm2 dirty-tracking") {
+            var configuration = ARMLPAE.Configuration()
+            configuration.breakBeforeMakeLevel = .level2
+            configuration.dirtyTracking = true
+            return try ARMLPAE(configuration)
+        },
+        .init("arm-lpae-64 16k s2 ias40 dirty-tracking") {
+            var configuration = ARMLPAE.Configuration(granule: .size16K, stage: .stage2, inputAddressBits: 40, outputAddressBits: 40)
+            configuration.dirtyTracking = true
+            return try ARMLPAE(configuration)
+        },
+        .init("x86-64 4-level dirty-tracking") {
+            var configuration = X86_64.Configuration()
+            configuration.dirtyTracking = true
+            return try X86_64(configuration)
+        },
+        .init("riscv sv39 svnapot dirty-tracking") {
+            var configuration = RISCV.Configuration(mode: .sv39, svnapot: true)
+            configuration.dirtyTracking = true
+            return RISCV(configuration)
+        },
     ]
 
     static let gpuLPAE: [Conformance.Configuration] = [

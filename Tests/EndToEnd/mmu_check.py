@@ -228,6 +228,61 @@ def check_hardware(driver, machine, case, model, vas, res, args):
             res.ok()
 
 
+# Dirty tracking, for drivers whose emulator updates dirty state (DIRTY_ARGS): the same maps
+# exported twice with tracking, once followed by `hw-write`s; stores done by the emulator on
+# the first image must change exactly the descriptor words `hw-write` changed in the second.
+DIRTY_MAPS = ["map 0x200000 0x40200000 2M rw", "map 0x1000 0x40001000 4K rw", "map 0x2000 0x40002000 4K rw",
+              "map 0x3000 0x40003000 4K r"]
+DIRTY_STORES = [(0x1008, 0x40001008, "ok"), (0x200010, 0x40200010, "ok"), (0x3000, 0x40003000, "fault")]
+
+
+def run_dirty_case(driver, cfg, args, res, workdir):
+    case = Case(cfg, 0)
+    folder = os.path.join(workdir, "%s-dirty" % cfg.name)
+    os.makedirs(folder, exist_ok=True)
+    images = []
+    for name, extra in (("plain", []), ("written", ["hw-write 0x%x" % va for va, _, _ in DIRTY_STORES])):
+        script, export = os.path.join(folder, name + ".pt"), os.path.join(folder, name)
+        with open(script, "w") as f:
+            f.write("\n".join(DIRTY_MAPS + extra) + "\n")
+        lines, _ = common.run_cli(case, args.command + ["run", "--format", driver.FORMAT] + cfg.args + driver.DIRTY_ARGS
+                                  + ["--export", export, script], res)
+        if lines is None:
+            return
+        want = ["mapped %d" % size for size in (2 << 20, 4096, 4096, 4096)] + [w for _, _, w in DIRTY_STORES][:len(extra)]
+        if lines != want:
+            res.fail(case, "dirty-tracking script answered %r" % lines, expected=want, got=lines, sources=("reply",))
+            return
+        manifest, memory = common.read_export(case, export, res)
+        if manifest is None:
+            return
+        images.append((manifest, memory))
+    (manifest, plain), (_, written) = images
+    layout = common.manifest_layout(case, manifest, res, driver.REGISTERS[cfg.stage])
+    if layout is None:
+        return
+    base, _, root, _ = layout
+    machine = driver.Machine(cfg, manifest, plain, layout, [va for va, _, _ in DIRTY_STORES])
+    for va, pa, want in DIRTY_STORES:
+        got = machine.access("store", canonical(cfg, va), driver.PRIVILEGES[0], pa)
+        if got != want:
+            res.fail(case, "dirty-tracking store at 0x%x: %s" % (va, got), va, want, got, sources=("store",))
+    after = bytes(machine.uc.mem_read(base, len(plain)))
+    harness_slot = root - base + 8 * machine.harness_index
+    words = lambda image: {o: image[o:o + 8] for o in range(0, len(plain), 8) if image[o:o + 8] != plain[o:o + 8]}
+    emulated, predicted = words(after), words(written)
+    emulated.pop(harness_slot, None)
+    if emulated != predicted:
+        res.fail(case, "descriptors after the emulator's stores differ from hw-write's", expected=sorted(
+            (hex(base + o), v.hex()) for o, v in predicted.items()), got=sorted((hex(base + o), v.hex()) for o, v in emulated.items()),
+            sources=("store",))
+    elif not predicted:
+        res.fail(case, "hw-write changed no descriptor", sources=("reply",))
+    else:
+        res.ok()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 # ----------------------------------------------------------------------------
 # Planted bugs: the model is made to lie; the check must notice every time.
 # ----------------------------------------------------------------------------
@@ -314,6 +369,9 @@ def main():
     workdir = args.keep or tempfile.mkdtemp(prefix="mmu-check-")
     res = common.Results(args.seed, args.verbose)
     common.run_cases(configs, args, res, workdir, lambda cfg, i: run_case(driver, cfg, i, args, res, workdir))
+    if hasattr(driver, "DIRTY_ARGS"):
+        for cfg in configs:
+            run_dirty_case(driver, cfg, args, res, workdir)
     passed, failed = res.passed, res.failed
     if args.self_test:
         caught, missed = self_test(driver, configs, args, workdir)

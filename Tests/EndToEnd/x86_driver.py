@@ -17,6 +17,8 @@ import e2e_common as common
 FORMAT = "x86-64"
 REGISTERS = {1: ["CR3", "CR4", "EFER", "PAT"]}
 PRIVILEGES = ["CPL0", "CPL3"]
+# QEMU's x86 MMU sets D (and A) on a store: mmu_check.py's dirty-tracking case compares it with `hw-write`.
+DIRTY_ARGS = ["--dirty-tracking"]
 
 HARNESS = 0x2000_0000      # harness tables and code, physical
 CODE_PAGE = HARNESS + 0x10000
@@ -93,6 +95,7 @@ class Machine:
                 break
         else:
             raise RuntimeError("no free root entry for the harness code")
+        self.harness_index = index
         va = index << shift
         bits = 12 + 9 * cfg.levels
         if va >> (bits - 1):

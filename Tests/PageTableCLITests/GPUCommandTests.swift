@@ -24,8 +24,9 @@ import Testing
 
             gpu-lpae
               GPU tables (Mali CSF): ARM LPAE stage 1, 4K granule, shared tables for repeat mappings
-              --ias N  default 48  input-address (GPU VA) size in bits
-              --oas N  default 48  output-address size in bits
+              --ias N           default 48   input-address (GPU VA) size in bits
+              --oas N           default 48   output-address size in bits
+              --dirty-tracking  default off  refused: shared repeat tables and dirty tracking exclude each other
 
             """))
         let help = pagetable(["--help"]).output

@@ -18,6 +18,24 @@ public struct ReferenceModel {
         public var physicalAddress: UInt64
         /// What the leaf allows.
         public var attributes: MapAttributes
+        /// Whether the hardware recorded a write to it (dirty tracking) since it was last cleaned.
+        /// Not part of equality: a table's leaves (translations and attributes) compare equal to
+        /// the model's whatever their dirty state, which ``readAndClearDirty(_:_:)`` checks.
+        public var dirty = false
+
+        /// Equal translations and attributes (dirty state aside).
+        public static func == (lhs: Leaf, rhs: Leaf) -> Bool {
+            lhs.start == rhs.start && lhs.size == rhs.size && lhs.physicalAddress == rhs.physicalAddress
+                && lhs.attributes == rhs.attributes
+        }
+
+        /// Hashes what equality compares.
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(start)
+            hasher.combine(size)
+            hasher.combine(physicalAddress)
+            hasher.combine(attributes)
+        }
         /// The input address just past the leaf.
         public var end: UInt64 { start + size }
         public var description: String { "0x\(String(start, radix: 16))+0x\(String(size, radix: 16))" }
@@ -161,6 +179,7 @@ public struct ReferenceModel {
             let leaf = leaves[index]
             guard leaf.start == cursor, leaf.end <= end else { return (cursor - iova, .partialLeaf) }
             leaves[index].attributes = attributes
+            leaves[index].dirty = leaf.dirty && attributes.access.contains(.write)  // Kept while writable.
             cursor = leaf.end
         }
         return (size, nil)
@@ -177,12 +196,43 @@ public struct ReferenceModel {
         }
         let size = UInt64(1) << UInt64(shift)
         let pieces = (0..<leaf.size / size).map {
-            Leaf(start: leaf.start + $0 * size, size: size, physicalAddress: leaf.physicalAddress + $0 * size,
-                 attributes: leaf.attributes)
+            var piece = Leaf(start: leaf.start + $0 * size, size: size, physicalAddress: leaf.physicalAddress + $0 * size,
+                             attributes: leaf.attributes)
+            piece.dirty = leaf.dirty
+            return piece
         }
         leaves.replaceSubrange(index...index, with: pieces)
         leafSizesBuilt.insert(size)
         return (leaf.size, nil)
+    }
+
+    /// The predicted hardware write to `iova`: `true` (it goes through, and with `tracking`
+    /// the leaf is now dirty) if a writable leaf covers it, `false` (a fault) otherwise.
+    public mutating func hardwareWrite(_ iova: UInt64, tracking: Bool) -> Bool {
+        guard let index = leafIndex(covering: iova), leaves[index].attributes.access.contains(.write) else { return false }
+        if tracking { leaves[index].dirty = true }
+        return true
+    }
+
+    /// The predicted read-and-clear of the dirty state of `iova ..< iova + size` (a tracking
+    /// table): the dirty leaves' ranges in order, adjacent ones merged, now clean; `partial-leaf`
+    /// with nothing cleared when a leaf sticks out of the range. Validation is the caller's concern.
+    public mutating func readAndClearDirty(_ iova: UInt64, _ size: UInt64) -> (runs: [Range<UInt64>], error: PageTableError.Kind?) {
+        let end = iova + size
+        for address in [iova, end - 1] {
+            if let leaf = leaf(covering: address), leaf.start < iova || leaf.end > end { return ([], .partialLeaf) }
+        }
+        var runs: [Range<UInt64>] = []
+        for index in leaves.indices where leaves[index].start >= iova && leaves[index].end <= end && leaves[index].dirty {
+            leaves[index].dirty = false
+            let leaf = leaves[index]
+            if let last = runs.last, last.upperBound == leaf.start {
+                runs[runs.count - 1] = last.lowerBound..<leaf.end
+            } else {
+                runs.append(leaf.start..<leaf.end)
+            }
+        }
+        return (runs, nil)
     }
 
     /// What `iova` translates to, or `nil`.

@@ -23,6 +23,9 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
         public var start: VirtualAddress, size: UInt64, level: Int, outputAddress: PhysicalAddress
         /// The attributes the cached descriptor expressed (permissions are cached with it).
         public var attributes: MapAttributes? = nil
+        /// Whether the cached descriptor was dirty (dirty tracking): writes through it then go
+        /// unrecorded, so cleaning the leaf must invalidate it.
+        public var dirty = false
     }
     /// A cached pointer to the table of `level` that covers `start ..< start + span`.
     public struct CachedWalk: Hashable, Sendable {
@@ -101,10 +104,19 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
                 let size = contiguous ? shape.itemSize << UInt64(shape.contiguousLog2) : shape.itemSize
                 let start = iova & ~(size - 1)
                 leaves[start] = CachedLeaf(start: start, size: size, level: level, outputAddress: base,
-                                           attributes: format.attributes(ofLeaf: descriptor, level: level))
+                                           attributes: format.attributes(ofLeaf: descriptor, level: level),
+                                           dirty: format.tracksDirtyState && format.isDirty(descriptor, level: level))
                 return base + (iova - start)
             }
         }
+    }
+
+    /// The hardware's own write to `input` (after `PageTable.simulateHardwareWrite(iova:)`):
+    /// it updates the descriptor and keeps the translation it used, now dirty, in its TLB.
+    public func noteHardwareWrite(_ input: VirtualAddress) {
+        let iova = tableRange(input..<(input &+ 1)).lowerBound
+        if let leaf = cachedLeaf(covering: iova) { leaves[leaf.start] = nil }
+        translate(input)
     }
 
     /// Walks each address, as speculative hardware walks would.

@@ -36,6 +36,8 @@ public final class AnyPageTable {
             unmap: { box.table.unmap(iova: $0, size: $1) },
             protect: { box.table.protect(iova: $0, size: $1, attributes: $2) },
             cut: { box.table.cut(iova: $0) },
+            readAndClearDirty: { box.table.readAndClearDirty(iova: $0, size: $1) },
+            simulateHardwareWrite: { box.table.simulateHardwareWrite(iova: $0) },
             reserve: { box.table.reserve(iova: $0, size: $1) },
             release: { box.table.release(iova: $0, size: $1) },
             estimateMap: { iova, size, physicalAddress throws(PageTableError) in
@@ -97,6 +99,12 @@ public final class AnyPageTable {
 
     /// See ``PageTable/cut(iova:)``.
     public func cut(iova: VirtualAddress) -> RangeOutcome { operations.cut(iova) }
+
+    /// See ``PageTable/readAndClearDirty(iova:size:)``.
+    public func readAndClearDirty(iova: VirtualAddress, size: UInt64) -> DirtyRanges { operations.readAndClearDirty(iova, size) }
+
+    /// See ``PageTable/simulateHardwareWrite(iova:)``.
+    public func simulateHardwareWrite(iova: VirtualAddress) -> HardwareWrite { operations.simulateHardwareWrite(iova) }
 
     /// See ``PageTable/reserve(iova:size:)``.
     public func reserve(iova: VirtualAddress, size: UInt64) -> RangeOutcome { operations.reserve(iova, size) }
@@ -176,6 +184,8 @@ extension AnyPageTable {
         @usableFromInline let unmap: (VirtualAddress, UInt64) -> RangeOutcome
         @usableFromInline let protect: (VirtualAddress, UInt64, MapAttributes) -> RangeOutcome
         @usableFromInline let cut: (VirtualAddress) -> RangeOutcome
+        @usableFromInline let readAndClearDirty: (VirtualAddress, UInt64) -> DirtyRanges
+        @usableFromInline let simulateHardwareWrite: (VirtualAddress) -> HardwareWrite
         @usableFromInline let reserve: (VirtualAddress, UInt64) -> RangeOutcome
         @usableFromInline let release: (VirtualAddress, UInt64) -> RangeOutcome
         @usableFromInline let estimateMap: (VirtualAddress, UInt64, PhysicalAddress?) throws(PageTableError) -> TableEstimate
@@ -198,6 +208,8 @@ extension AnyPageTable {
              unmap: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
              protect: @escaping (VirtualAddress, UInt64, MapAttributes) -> RangeOutcome,
              cut: @escaping (VirtualAddress) -> RangeOutcome,
+             readAndClearDirty: @escaping (VirtualAddress, UInt64) -> DirtyRanges,
+             simulateHardwareWrite: @escaping (VirtualAddress) -> HardwareWrite,
              reserve: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
              release: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
              estimateMap: @escaping (VirtualAddress, UInt64, PhysicalAddress?) throws(PageTableError) -> TableEstimate,
@@ -218,6 +230,8 @@ extension AnyPageTable {
             self.unmap = unmap
             self.protect = protect
             self.cut = cut
+            self.readAndClearDirty = readAndClearDirty
+            self.simulateHardwareWrite = simulateHardwareWrite
             self.reserve = reserve
             self.release = release
             self.estimateMap = estimateMap

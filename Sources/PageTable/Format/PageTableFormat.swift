@@ -120,6 +120,30 @@ public protocol PageTableFormat: Sendable {
     /// ``PageTable/cut(iova:)`` refuses it (as a later `collapse` will), and the TLB
     /// model reports it as a violation. A change of output address always needs the break.
     var allowsLeafSizeChangeWithoutBreak: Bool { get }
+
+    /// Whether the hardware records writes in this table's leaves (dirty tracking: ARM
+    /// FEAT_HAFDBS with DBM, the x86-64 D bit, RISC-V Svadu), as this format value is
+    /// configured. Then writable leaves are written *clean* -- ``leafTemplate(_:level:contiguous:)``
+    /// makes them so -- the hardware makes one dirty on the first write through it, and
+    /// ``PageTable/readAndClearDirty(iova:size:)`` reads and cleans them. Such a format must
+    /// not allow shared tables (the hardware writes into tables). Default `false`.
+    var tracksDirtyState: Bool { get }
+
+    /// Whether the leaf `descriptor` at `level` records a write (only asked when
+    /// ``tracksDirtyState``). A clean writable leaf still reports write access in
+    /// ``attributes(ofLeaf:level:)``. Default `false`.
+    func isDirty(_ descriptor: Descriptor, level: Int) -> Bool
+
+    /// The leaf `descriptor` made clean again: the state a writable leaf is written in, so the
+    /// hardware records the next write (only asked when ``tracksDirtyState``). Default: unchanged.
+    func cleaned(_ descriptor: Descriptor, level: Int) -> Descriptor
+
+    /// What the hardware does to the leaf `descriptor` at `level` on a write through it: the
+    /// descriptor it leaves behind (unchanged where it records nothing), or `nil` where the
+    /// write faults (not writable; or a write the hardware would only record with an update it
+    /// is not enabled to make). Default: unchanged for leaves whose attributes grant write,
+    /// `nil` otherwise -- right for hardware that never writes into tables.
+    func afterHardwareWrite(_ descriptor: Descriptor, level: Int) -> Descriptor?
 }
 
 extension PageTableFormat {
@@ -134,6 +158,20 @@ extension PageTableFormat {
 
     /// Default: strict break-before-make.
     public var allowsLeafSizeChangeWithoutBreak: Bool { false }
+
+    /// Default: no hardware dirty state.
+    public var tracksDirtyState: Bool { false }
+
+    /// Default: never dirty.
+    @inlinable public func isDirty(_ descriptor: Descriptor, level: Int) -> Bool { false }
+
+    /// Default: unchanged.
+    @inlinable public func cleaned(_ descriptor: Descriptor, level: Int) -> Descriptor { descriptor }
+
+    /// Default: a write the leaf's attributes allow changes nothing; any other write faults.
+    @inlinable public func afterHardwareWrite(_ descriptor: Descriptor, level: Int) -> Descriptor? {
+        attributes(ofLeaf: descriptor, level: level).access.contains(.write) ? descriptor : nil
+    }
 
     /// Default: not promised; every leaf is built with ``leafDescriptor(template:outputAddress:level:)``.
     @inlinable public func linearLeafStride(level: Int) -> Descriptor? { nil }

@@ -7,7 +7,7 @@ extension PageTable {
     /// contiguous groups where it has them, else single leaves) and installed with one
     /// descriptor write; a contiguous group becomes its members (the hint cleared in each).
     /// The old leaf is invalidated at its level in one sync. Shared tables on the way are
-    /// copied first (copy on write).
+    /// copied first (copy on write). A dirty leaf (dirty tracking) becomes dirty leaves.
     ///
     /// The outcome's `bytes` is the size of the leaf that was cut. Errors, each with the
     /// translations and attributes unchanged: `out-of-range` (beyond the input space);
@@ -50,6 +50,8 @@ extension PageTable {
         } catch {
             return RangeOutcome(bytes: 0, error: error)
         }
+        // The smaller leaves keep a written leaf's dirty state (iommufd cuts while tracking).
+        let dirty = leafIsDirty(at: address)
         // The smaller leaves first, in a table no walker can reach yet.
         var fresh: PhysicalAddress = 0
         if !contiguous {
@@ -60,8 +62,9 @@ extension PageTable {
             let template = format.leafTemplate(encoded, level: level &- 1, contiguous: shape.contiguousLog2 > 0)
             let items = self.items(table)
             for index in 0..<shape.itemCount {
-                items[index] = format.leafDescriptor(template: template, outputAddress: found.physicalAddress
-                                                     &+ UInt64(truncatingIfNeeded: index) &* shape.itemSize, level: level &- 1)
+                items[index] = keepingDirtyState(format.leafDescriptor(
+                    template: template, outputAddress: found.physicalAddress &+ UInt64(truncatingIfNeeded: index) &* shape.itemSize,
+                    level: level &- 1), dirty: dirty, level: level &- 1)
             }
             makeVisible(table, bytes: shape.tableBytes)
             fresh = table
@@ -78,9 +81,9 @@ extension PageTable {
             let first = shape.index(of: address) & ~(count &- 1)
             let template = format.leafTemplate(encoded, level: level, contiguous: false)
             for member in 0..<count {
-                items[first &+ member] = format.leafDescriptor(
+                items[first &+ member] = keepingDirtyState(format.leafDescriptor(
                     template: template, outputAddress: found.physicalAddress &+ UInt64(truncatingIfNeeded: member) &* shape.itemSize,
-                    level: level)
+                    level: level), dirty: dirty, level: level)
             }
             changes.add(first, count: count)
         } else {

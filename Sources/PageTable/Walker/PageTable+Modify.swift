@@ -76,10 +76,15 @@ extension PageTable {
                         return error
                     }
                     let template = format.leafTemplate(encoded, level: level, contiguous: contiguous)
+                    // A written leaf stays dirty while it stays writable (docs/semantics.md).
+                    var dirty = false
+                    if format.tracksDirtyState {
+                        for member in first..<(first &+ count) where format.isDirty(items[member], level: level) { dirty = true }
+                    }
                     for member in 0..<count {
-                        items[first &+ member] = format.leafDescriptor(
+                        items[first &+ member] = keepingDirtyState(format.leafDescriptor(
                             template: template, outputAddress: base &+ UInt64(truncatingIfNeeded: member) &* itemSize,
-                            level: level)
+                            level: level), dirty: dirty, level: level)
                     }
                     changes.add(first, count: count)
                     gather.addLeaves(leafStart, leafStart &+ leafSize, level: level)

@@ -59,7 +59,9 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
 
     /// Creates an empty table: allocates and zeroes the top table.
     ///
-    /// Throws `out-of-memory` if the allocator cannot provide the top table.
+    /// Throws `out-of-memory` if the allocator cannot provide the top table, and `unsupported`
+    /// for a format that both tracks dirty state and allows shared tables: the hardware would
+    /// write into tables many entries share (`docs/semantics.md`, "Dirty tracking").
     @inlinable
     public init(format: Format, memory: Memory, allocator: Allocator, invalidator: Invalidator) throws(PageTableError) {
         let geometry = format.geometry
@@ -77,6 +79,7 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
         self.lastEncoding = nil
         self.tearDown = { table in table.freeEverything() }
         let top = geometry[geometry.topLevel]
+        guard !(format.tracksDirtyState && format.allowsSharedTables) else { throw Self.sharedDirtyRefusal(format) }
         guard let root = Self.allocateTable(top, limit: geometry.tableAddressLimit, memory: memory, allocator: allocator) else {
             throw PageTableError(.outOfMemory, at: 0, "no \(top.tableBytes)-byte top table could be allocated "
                                  + "at or below \(hex(geometry.tableAddressLimit)), the highest address the format can point at")
@@ -120,6 +123,15 @@ struct TableCounters {
     @usableFromInline init() {}
     @inlinable mutating func add(bytes: Int) { tables += 1; self.bytes += bytes }
     @inlinable mutating func remove(bytes: Int) { tables -= 1; self.bytes -= bytes }
+}
+
+extension PageTable {
+    /// The refusal of a format with both dirty tracking and shared tables (out of line: error text).
+    @usableFromInline
+    static func sharedDirtyRefusal(_ format: Format) -> PageTableError {
+        PageTableError(.unsupported, at: 0, "\(format.name): dirty tracking and shared tables exclude each other "
+                       + "(the hardware would write dirty state into tables that many entries share)")
+    }
 }
 
 // MARK: - Table memory

@@ -2,7 +2,8 @@ import PageTable
 import PageTableTestSupport
 
 /// Model-based random operations: thousands of seeded maps, page-list maps, protects, unmaps,
-/// cuts and repeats, every outcome and every translation compared with ``ReferenceModel``, every
+/// cuts and repeats (with hardware writes and dirty reads between them, ``DirtySteps``), every
+/// outcome and every translation compared with ``ReferenceModel``, every
 /// cached translation and walk compared with the table by ``TLBModel``, every operation's
 /// descriptor writes checked by it for break-before-make.
 ///
@@ -32,6 +33,7 @@ enum RandomOperationCheck {
                                    "repeat already-mapped", "map-list ok", "map-list already-mapped", "protect ok",
                                    "protect not-mapped", "unmap ok", "unmap not-mapped", "unmap partial-leaf"]
         let wantedCuts: Set<String> = format.allowsLeafSizeChangeWithoutBreak ? ["cut ok", "cut unsupported"] : ["cut unsupported"]
+        let wantedDirty = DirtySteps.wanted(format)
         let leafSizes = Set(format.geometry.leafSizeShifts.map { UInt64(1) << UInt64($0) })
         // One leaf of every size up front, each at its own aligned place, so that no seed can
         // miss a size (a fresh seed once drew no 32 KiB leaf in 6000 operations); the random
@@ -53,7 +55,7 @@ enum RandomOperationCheck {
         var step = -1
         while true {
             step += 1
-            let covered = wanted.union(wantedCuts).isSubset(of: seenOutcomes) && leafSizes.isSubset(of: model.leafSizesBuilt)
+            let covered = wanted.union(wantedCuts).union(wantedDirty).isSubset(of: seenOutcomes) && leafSizes.isSubset(of: model.leafSizesBuilt)
             guard step < operations || (step < 2 * operations && !covered) else { break }
             let operation = generator.next(model: model, using: &random)
             log.at(step: step, "\(operation)" + (generator.origin == 0 ? "" : " (table addresses)"))
@@ -124,6 +126,8 @@ enum RandomOperationCheck {
             modelled.tlb.endWatch()
             try log.expect(modelled.tlb.breakBeforeMakeViolations.isEmpty,
                            "break-before-make broken: \(modelled.tlb.breakBeforeMakeViolations.prefix(3))")
+            try DirtySteps.run(format, &modelled, &model, near: operation.range, input: input, seen: &seenOutcomes, log,
+                               using: &random)
             let probes = generator.probes(around: operation, model: model, using: &random)
             for probe in probes {
                 let leaf = model.leaf(covering: probe)
@@ -150,8 +154,8 @@ enum RandomOperationCheck {
         }
         log.at(step: nil, nil)
 
-        try log.expect(wanted.union(wantedCuts).subtracting(seenOutcomes).isEmpty,
-                       "never saw \(wanted.union(wantedCuts).subtracting(seenOutcomes).sorted())")
+        try log.expect(wanted.union(wantedCuts).union(wantedDirty).subtracting(seenOutcomes).isEmpty,
+                       "never saw \(wanted.union(wantedCuts).union(wantedDirty).subtracting(seenOutcomes).sorted())")
         try log.expect(leafSizes.subtracting(model.leafSizesBuilt).isEmpty,
                        "never built leaves of \(leafSizes.subtracting(model.leafSizesBuilt).sorted().map(hex))")
 
