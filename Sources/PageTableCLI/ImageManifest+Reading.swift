@@ -34,7 +34,10 @@ extension ImageManifest {
         var given: [String: String] = [:]
         for option in format.options {
             let camelCase = try reader.text(memberName(option.name))
-            if let value = try reader.text(option.name) ?? camelCase { given[option.name] = value }
+            guard let value = try reader.text(option.name) ?? camelCase else { continue }
+            // A flag's member may name the mechanism it turns on (`"dirtyTracking": "hafdbs"`):
+            // present and not "off" means on.
+            given[option.name] = option.takesValue || value == "off" ? value : "on"
         }
         var settings = FormatSettings(options: format.options, given: given)
         settings.nonCoherent = try reader.text("non-coherent") == "on"

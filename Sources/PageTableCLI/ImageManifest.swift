@@ -17,7 +17,8 @@ import PageTableKit
 ///
 /// Every other format option not at its default is recorded under its own name (a flag as
 /// `"svnapot": "on"`), and `"non-coherent": "on"` for `--non-coherent`, so that
-/// `run --image` rebuilds the same configuration.
+/// `run --image` rebuilds the same configuration. A flag some format records under a member
+/// naming its mechanism (`"dirtyTracking": "hafdbs"` for `--dirty-tracking`) reads as on.
 ///
 /// Addresses and register values are `0x` hex strings (JSON numbers cannot hold every 64-bit
 /// value exactly); sizes are numbers. `memory.bin` holds the `imageSize` bytes of physical

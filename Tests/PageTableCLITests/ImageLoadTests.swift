@@ -34,6 +34,21 @@ import Testing
         }
     }
 
+    /// A table exported with dirty tracking loads with it on (its manifest names the mechanism,
+    /// `"dirtyTracking": "hafdbs"`), so pages written before the export are still found dirty.
+    @Test(arguments: ["arm-lpae-64", "x86-64", "riscv"])
+    func dirtyTrackingSurvivesTheImage(_ format: String) throws {
+        try withTemporaryDirectory { directory in
+            let image = directory.appendingPathComponent("image").path
+            let script = "map 0x1000 0x40000000 0x4000 rw\nhw-write 0x2000\nhw-write 0x3000"
+            let exported = pagetable(["run", "--format", format, "--dirty-tracking", "--memory-size", "1M",
+                                      "--export", image, "-"], input: script)
+            #expect(exported.lines == ["mapped 16384", "ok", "ok"], "\(exported.error)")
+            let loaded = pagetable(["run", "--image", image, "-"], input: "dirty 0 0x10000\ndirty 0 0x10000")
+            #expect(loaded.lines == ["dirty 8192", "dirty 0"], "\(format): \(loaded.error)")
+        }
+    }
+
     @Test func statisticsCountTheAdoptedTables() throws {
         try withTemporaryDirectory { directory in
             let image = directory.appendingPathComponent("image").path
