@@ -50,11 +50,8 @@ public final class ConcurrentPageTable<Format: PageTableFormat, Memory: TableMem
                             invalidator: Invalidator) throws(PageTableError) {
         precondition(AtomicItems<Format.Descriptor>.isSupported,
                      "\(format.name): concurrent tables need 32- or 64-bit descriptors")
+        format.requireEmptyZeroDescriptor()
         let geometry = format.geometry
-        for level in 0..<geometry.levelCount {
-            precondition(format.decode(0, level: level) == .empty,
-                         "\(format.name): an all-zero descriptor must decode as empty (level \(level))")
-        }
         // The top table is allocated before any stored property exists, so the one failure
         // throws from a convenience initializer with nothing to undo. (Throwing from the
         // designated initializer after its atomics exist crashes the Swift 6.3 optimizer in

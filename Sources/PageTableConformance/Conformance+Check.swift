@@ -22,10 +22,11 @@ extension Conformance {
         case faultInjection
         /// ``faultInjection`` on non-coherent table memory.
         case faultInjectionNonCoherent
-        /// Estimates of maps, unmaps and repeats equal what they really allocate, per level.
+        /// Estimates of maps, page-list maps, unmaps, protects and repeats equal what they
+        /// really allocate, per level.
         case estimates
-        /// Prepared batches commit with every allocation failing and do what the operations
-        /// do one by one.
+        /// Prepared batches (maps, page-list maps, unmaps, protects, repeats) commit with every
+        /// allocation failing and do what the operations do one by one.
         case preparedBatches
         /// Inside a reservation maps never allocate and unmaps never free; releasing restores
         /// the table set.

@@ -95,8 +95,17 @@ struct ConcurrentSemanticsTests {
         #expect(table.reachableTables().count == table.tableCount && allocator.base.liveBlocks == table.tableCount)
     }
 
-    @Test func sameOutcomesAsPageTableForRandomOperations() throws {
-        let format = Self.lpae(contiguous: false)
+    /// One random step of an equivalence run: a map or an unmap, then a translation of `probe`.
+    enum Step {
+        case map(iova: UInt64, physicalAddress: UInt64, size: UInt64)
+        case unmap(iova: UInt64, size: UInt64)
+    }
+
+    /// Runs `steps` operations drawn by `draw` on a `PageTable` and a `ConcurrentPageTable` of
+    /// `format` side by side (each with its own half of one arena) and expects the same outcome
+    /// and translation from both at every step. Returns the concurrent table and its allocator.
+    static func compareWithPageTable(_ format: ARMLPAE, steps: Int, draw: (inout SeededGenerator) -> (Step, probe: UInt64))
+        throws -> (ConcurrentPageTable<ARMLPAE, PhysicalArena, BuddyAllocator, OfflineInvalidator>, BuddyAllocator) {
         let arena = PhysicalArena(base: 0x8000_0000, size: 8 << 20)!
         let buddy = BuddyAllocator(base: arena.base, size: arena.size / 2)!
         let concurrentBuddy = BuddyAllocator(base: arena.base + UInt64(arena.size / 2), size: arena.size / 2)!
@@ -104,54 +113,52 @@ struct ConcurrentSemanticsTests {
         let table = try ConcurrentPageTable(format: format, memory: arena, allocator: concurrentBuddy,
                                             invalidator: OfflineInvalidator())
         var random = SeededGenerator(seed: Conformance.baseSeed())
-        let window: UInt64 = 16 << 20
-        for step in 0..<2000 {
-            let iova = (random.next() % (window >> 12)) << 12
-            let pages = 1 + random.next() % (random.next() % 4 == 0 ? 1024 : 16)
-            let size = min(pages << 12, window - iova)
-            if random.next() % 2 == 0 {
-                let pa = (random.next() % 2 == 0 ? iova : iova + 0x1000) + 0x4000_0000
+        for step in 0..<steps {
+            let (operation, probe) = draw(&random)
+            switch operation {
+            case .map(let iova, let pa, let size):
                 let expected = reference.map(iova: iova, to: pa, size: size, attributes: readWrite)
                 let got = table.map(iova: iova, to: pa, size: size, attributes: readWrite)
                 #expect(got == expected, "step \(step) map \(hex(iova))+\(hex(size)) (PAGETABLE_SEED=\(Conformance.baseSeed()))")
-            } else {
+            case .unmap(let iova, let size):
                 let expected = reference.unmap(iova: iova, size: size)
                 let got = table.unmap(iova: iova, size: size)
                 #expect(got == expected, "step \(step) unmap \(hex(iova))+\(hex(size)) (PAGETABLE_SEED=\(Conformance.baseSeed()))")
             }
-            let probe = (random.next() % (window >> 12)) << 12 | 0x18
             #expect(table.translate(probe) == reference.translate(probe), "step \(step) translate \(hex(probe))")
         }
-        #expect(table.reachableTables().count == table.tableCount && concurrentBuddy.liveBlocks == table.tableCount)
+        return (table, concurrentBuddy)
+    }
+
+    @Test func sameOutcomesAsPageTableForRandomOperations() throws {
+        let window: UInt64 = 16 << 20
+        let (table, allocator) = try Self.compareWithPageTable(Self.lpae(contiguous: false), steps: 2000) { random in
+            let iova = (random.next() % (window >> 12)) << 12
+            let pages = 1 + random.next() % (random.next() % 4 == 0 ? 1024 : 16)
+            let size = min(pages << 12, window - iova)
+            let step: Step
+            if random.next() % 2 == 0 {
+                step = .map(iova: iova, physicalAddress: (random.next() % 2 == 0 ? iova : iova + 0x1000) + 0x4000_0000, size: size)
+            } else {
+                step = .unmap(iova: iova, size: size)
+            }
+            return (step, (random.next() % (window >> 12)) << 12 | 0x18)
+        }
+        #expect(table.reachableTables().count == table.tableCount && allocator.liveBlocks == table.tableCount)
     }
 
     /// An upper-range (TTBR1) table: the same outcomes as PageTable at the top of the 64-bit
     /// space, errors naming the full addresses, lower addresses out of range.
     @Test func upperRangeOutcomesMatchPageTable() throws {
-        let format = try ARMLPAE(contiguousHint: false, vaRange: .upper)
-        let arena = PhysicalArena(base: 0x8000_0000, size: 8 << 20)!
-        let buddy = BuddyAllocator(base: arena.base, size: arena.size / 2)!
-        let concurrentBuddy = BuddyAllocator(base: arena.base + UInt64(arena.size / 2), size: arena.size / 2)!
-        var reference = try PageTable(format: format, memory: arena, allocator: buddy, invalidator: OfflineInvalidator())
-        let table = try ConcurrentPageTable(format: format, memory: arena, allocator: concurrentBuddy,
-                                            invalidator: OfflineInvalidator())
-        var random = SeededGenerator(seed: Conformance.baseSeed())
         let window: UInt64 = 16 << 20
         let base = 0 &- window  // The top 16 MiB, up to 0xffff_ffff_ffff_ffff.
-        for step in 0..<1000 {
+        let (table, _) = try Self.compareWithPageTable(try ARMLPAE(contiguousHint: false, vaRange: .upper), steps: 1000) { random in
             let offset = (random.next() % (window >> 12)) << 12
             let size = min((1 + random.next() % 64) << 12, window - offset)
-            if random.next() % 2 == 0 {
-                let expected = reference.map(iova: base + offset, to: 0x4000_0000 + offset, size: size, attributes: readWrite)
-                let got = table.map(iova: base + offset, to: 0x4000_0000 + offset, size: size, attributes: readWrite)
-                #expect(got == expected, "step \(step) map \(hex(base + offset))+\(hex(size)) (PAGETABLE_SEED=\(Conformance.baseSeed()))")
-            } else {
-                let expected = reference.unmap(iova: base + offset, size: size)
-                let got = table.unmap(iova: base + offset, size: size)
-                #expect(got == expected, "step \(step) unmap \(hex(base + offset))+\(hex(size)) (PAGETABLE_SEED=\(Conformance.baseSeed()))")
-            }
-            let probe = base + ((random.next() % (window >> 12)) << 12 | 0x18)
-            #expect(table.translate(probe) == reference.translate(probe), "step \(step) translate \(hex(probe))")
+            let step: Step = random.next() % 2 == 0
+                ? .map(iova: base + offset, physicalAddress: 0x4000_0000 + offset, size: size)
+                : .unmap(iova: base + offset, size: size)
+            return (step, base + ((random.next() % (window >> 12)) << 12 | 0x18))
         }
         #expect(table.map(iova: 0x1000, to: 0, size: 0x1000, attributes: readWrite).error?.kind == .outOfRange)
         #expect(table.translate(0x18) == nil)

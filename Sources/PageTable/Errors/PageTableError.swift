@@ -37,7 +37,9 @@ public struct PageTableError: Error, Hashable, Sendable, CustomStringConvertible
         case outOfMemory = "out-of-memory"
         /// The format's hardware does not allow the change asked for (a live leaf's size
         /// changed without break-before-make, see ``PageTableFormat/allowsLeafSizeChangeWithoutBreak``),
-        /// or there is nothing to change it into (a smallest page cannot be cut).
+        /// or there is nothing to change it into (a smallest page cannot be cut); or a batch
+        /// cannot be prepared as asked (``PageTable/prepare(_:)`` of a protect after
+        /// operations that may change the shared tables).
         case unsupported = "unsupported"
 
         /// The stable, hyphenated name, for example `already-mapped`.

@@ -4,32 +4,50 @@ extension PageTable {
     /// a fence signalling path, for example).
     ///
     /// Each operation is estimated on the table as it is now (``estimateMap(iova:size:physicalAddress:)``,
-    /// ``estimateUnmap(iova:size:)``, ``estimateRepeat(iova:size:pageSize:)``); a map or repeat
-    /// that follows any unmap is estimated as if no table existed below the top (an unmap may
-    /// free a table that a later map elsewhere in its span would have used), and an unmap that
-    /// follows a repeat on a format with shared tables as if it copied one shared table per
-    /// level at each end of its range (the repeat may share tables the unmap then cuts into).
-    /// Throws `out-of-memory` (or a validation error) with nothing
-    /// changed: the table is untouched and nothing stays allocated.
+    /// ``estimateMap(iova:pages:)``, ``estimateUnmap(iova:size:)``, ``estimateProtect(iova:size:)``,
+    /// ``estimateRepeat(iova:size:pageSize:)``); a map or page-list map that follows any unmap
+    /// is estimated as if no table existed below the top (an unmap may free a table that a
+    /// later map elsewhere in its span would have used); on a format with shared tables, an
+    /// unmap that follows a repeat or a protect as if it copied one shared table per level at
+    /// each end of its range (the earlier operation may share tables, or copy them and so share
+    /// what they point at, that the unmap then cuts into).
+    ///
+    /// On a format with shared tables, a protect that follows a repeat, an unmap or a protect
+    /// in the same batch is refused with `unsupported`: what it copies depends on tables those
+    /// operations share, copy or drop, which only running them tells (a bound would be the
+    /// whole range's tables). Prepare it in a batch of its own after committing them.
+    ///
+    /// Throws `out-of-memory`, `unsupported` or a validation error with nothing changed: the
+    /// table is untouched and nothing stays allocated.
     public func prepare(_ operations: [BatchOperation]) throws(PageTableError) -> PreparedBatch<Allocator> {
         var estimate = TableEstimate(levels: geometry.levelCount)
         var afterUnmap = false
-        var afterSharingRepeat = false
+        // Whether an earlier operation may have changed which tables are shared: the table as
+        // it is now no longer tells what a later unmap or protect copies.
+        var sharingChanged = false
+        let sharing = format.allowsSharedTables
         for operation in operations {
             switch operation {
             case .unmap(let iova, let size):
                 let copies = try estimateUnmap(iova: iova, size: size)
-                estimate.add(afterSharingRepeat ? worstCaseCopies() : copies)
+                estimate.add(sharingChanged ? worstCaseCopies() : copies)
                 afterUnmap = true
+            case .protect(let iova, let size, _):
+                let copies = try estimateProtect(iova: iova, size: size)
+                guard !(sharing && (sharingChanged || afterUnmap)) else { throw Self.protectAfterSharingChange(at: iova) }
+                estimate.add(copies)
+                sharingChanged = sharingChanged || sharing
             case .repeat(let iova, let size, _, let pageSize, _):
                 estimate.add(try repeatEstimate(iova: iova, size: size, pageSize: pageSize, onEmptyTable: afterUnmap))
-                afterSharingRepeat = afterSharingRepeat || format.allowsSharedTables
+                sharingChanged = sharingChanged || sharing
             case .map(let iova, let physicalAddress, let size, _):
                 if afterUnmap {
                     estimate.add(try emptyTableEstimate(iova: iova, size: size, physicalAddress: physicalAddress))
                 } else {
                     estimate.add(try estimateMap(iova: iova, size: size, physicalAddress: physicalAddress))
                 }
+            case .mapList(let iova, let pages, _):
+                estimate.add(try pageListEstimate(iova: iova, pages: pages, onEmptyTable: afterUnmap))
             }
         }
         var byLevel: [[PhysicalAddress]] = Array(repeating: [], count: geometry.levelCount)
@@ -64,16 +82,7 @@ extension PageTable {
         preparedTables.byLevel = stock.take()
         var outcomes: [CommitOutcome] = []
         for operation in batch.operations {
-            let outcome: RangeOutcome
-            switch operation {
-            case .map(let iova, let physicalAddress, let size, let attributes):
-                outcome = mapRange(iova: iova, to: physicalAddress, size: size, attributes: attributes)
-            case .unmap(let iova, let size):
-                outcome = unmapRange(iova: iova, size: size)
-            case .repeat(let iova, let size, let physicalAddress, let pageSize, let attributes):
-                outcome = repeatRange(iova: iova, size: size, physicalAddress: physicalAddress, pageSize: pageSize,
-                                      attributes: attributes)
-            }
+            let outcome = run(operation)
             let error = outcome.error.map { error -> CommitError in
                 guard let error = CommitError(error) else {
                     preconditionFailure("a prepared batch ran out of tables: the estimate was wrong (\(error))")
@@ -94,19 +103,32 @@ extension PageTable {
     /// driver wants per VM_BIND -- and returns one exact outcome per operation. Tables come from
     /// the allocator as usual (see ``prepare(_:)`` for batches that must not allocate).
     public mutating func apply(_ operations: [BatchOperation]) -> [RangeOutcome] {
-        let outcomes = operations.map { operation -> RangeOutcome in
-            switch operation {
-            case .map(let iova, let physicalAddress, let size, let attributes):
-                return mapRange(iova: iova, to: physicalAddress, size: size, attributes: attributes)
-            case .unmap(let iova, let size):
-                return unmapRange(iova: iova, size: size)
-            case .repeat(let iova, let size, let physicalAddress, let pageSize, let attributes):
-                return repeatRange(iova: iova, size: size, physicalAddress: physicalAddress, pageSize: pageSize,
-                                   attributes: attributes)
-            }
-        }
+        let outcomes = operations.map { run($0) }
         sync()
         return outcomes
+    }
+
+    /// Runs one operation of a batch without syncing.
+    private mutating func run(_ operation: BatchOperation) -> RangeOutcome {
+        switch operation {
+        case .map(let iova, let physicalAddress, let size, let attributes):
+            return mapRange(iova: iova, to: physicalAddress, size: size, attributes: attributes)
+        case .mapList(let iova, let pages, let attributes):
+            return mapList(iova: iova, pages: pages, attributes: attributes)
+        case .unmap(let iova, let size):
+            return unmapRange(iova: iova, size: size)
+        case .protect(let iova, let size, let attributes):
+            return protectRange(iova: iova, size: size, attributes: attributes)
+        case .repeat(let iova, let size, let physicalAddress, let pageSize, let attributes):
+            return repeatRange(iova: iova, size: size, physicalAddress: physicalAddress, pageSize: pageSize,
+                               attributes: attributes)
+        }
+    }
+
+    /// Why a protect cannot be prepared after operations that may change the shared tables.
+    private static func protectAfterSharingChange(at iova: VirtualAddress) -> PageTableError {
+        PageTableError(.unsupported, at: iova,
+                       "a protect cannot be prepared after a repeat, unmap or protect in the same batch on a format with shared tables: prepare it in a batch of its own")
     }
 
     /// The most an unmap can copy: one shared table per level below the top at each end of its

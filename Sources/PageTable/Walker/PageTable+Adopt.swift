@@ -19,25 +19,12 @@ extension PageTable {
     /// Not inlinable (a cold path): its teardown is the generic one, not specialised.
     public init(adopting root: PhysicalAddress, format: Format, memory: Memory, allocator: Allocator,
                 invalidator: Invalidator) throws(ImageProblems) {
+        format.requireEmptyZeroDescriptor()
         let geometry = format.geometry
-        for level in 0..<geometry.levelCount {
-            precondition(format.decode(0, level: level) == .empty,
-                         "\(format.name): an all-zero descriptor must decode as empty (level \(level))")
-        }
         let survey = ImageSurvey(format: format, memory: memory, root: root)
         guard survey.problems.isEmpty else { throw ImageProblems(survey.problems) }
-        self.format = format
-        self.memory = memory
-        self.allocator = allocator
-        self.invalidator = invalidator
-        self.geometry = geometry
-        self.root = root
-        self.needsCacheMaintenance = memory.requiresCacheMaintenance
-        self.counters = TableCounters()
-        self.lastEncoding = nil
-        self.tearDown = { table in table.freeEverything() }
-        shapes = .allocate(capacity: geometry.levelCount)
-        for level in 0..<geometry.levelCount { (shapes + level).initialize(to: geometry[level]) }
+        self.init(format: format, memory: memory, allocator: allocator, invalidator: invalidator, geometry: geometry,
+                  root: root)
         for (table, level) in survey.levels {
             counters.add(bytes: geometry[level].tableBytes)
             adopted.addresses.insert(table)

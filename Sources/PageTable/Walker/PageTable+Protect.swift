@@ -13,6 +13,14 @@ extension PageTable {
     /// had `attributes` are not touched.
     @inlinable
     public mutating func protect(iova: VirtualAddress, size: UInt64, attributes: MapAttributes) -> RangeOutcome {
+        let outcome = protectRange(iova: iova, size: size, attributes: attributes)
+        sync()
+        return outcome
+    }
+
+    /// Validates and protects without syncing (a batch syncs once at its end).
+    @inlinable
+    mutating func protectRange(iova: VirtualAddress, size: UInt64, attributes: MapAttributes) -> RangeOutcome {
         let range: Range<VirtualAddress>
         do throws(PageTableError) {
             range = try checkInputRange(iova, size: size)
@@ -35,10 +43,11 @@ extension PageTable {
             address &+= leafSize
         }
         guard address > range.lowerBound else { return RangeOutcome(bytes: 0, error: stop) }
-        let edited = modify(iova: iova, size: address &- range.lowerBound) { edit in
-            edit.attributes = attributes
-            return .proceed
-        }
+        let edited = modifyRange(iova: iova, size: address &- range.lowerBound, preTable: { _ in .proceed },
+                                 leaf: { edit in
+                                     edit.attributes = attributes
+                                     return .proceed
+                                 }, postTable: { _ in })
         if edited.error != nil { return edited }
         return RangeOutcome(bytes: edited.bytes, error: stop)
     }

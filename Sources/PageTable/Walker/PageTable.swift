@@ -64,31 +64,37 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
     /// write into tables many entries share (`docs/semantics.md`, "Dirty tracking").
     @inlinable
     public init(format: Format, memory: Memory, allocator: Allocator, invalidator: Invalidator) throws(PageTableError) {
+        format.requireEmptyZeroDescriptor()
         let geometry = format.geometry
-        for level in 0..<geometry.levelCount {
-            precondition(format.decode(0, level: level) == .empty,
-                         "\(format.name): an all-zero descriptor must decode as empty (level \(level))")
-        }
-        self.format = format
-        self.memory = memory
-        self.allocator = allocator
-        self.invalidator = invalidator
-        self.geometry = geometry
-        self.needsCacheMaintenance = memory.requiresCacheMaintenance
-        self.counters = TableCounters()
-        self.lastEncoding = nil
-        self.tearDown = { table in table.freeEverything() }
         let top = geometry[geometry.topLevel]
         guard !(format.tracksDirtyState && format.allowsSharedTables) else { throw Self.sharedDirtyRefusal(format) }
         guard let root = Self.allocateTable(top, limit: geometry.tableAddressLimit, memory: memory, allocator: allocator) else {
             throw PageTableError(.outOfMemory, at: 0, "no \(top.tableBytes)-byte top table could be allocated "
                                  + "at or below \(hex(geometry.tableAddressLimit)), the highest address the format can point at")
         }
-        self.root = root
-        shapes = .allocate(capacity: geometry.levelCount)
-        for level in 0..<geometry.levelCount { (shapes + level).initialize(to: geometry[level]) }
+        self.init(format: format, memory: memory, allocator: allocator, invalidator: invalidator, geometry: geometry,
+                  root: root)
         counters.add(bytes: top.tableBytes)
         makeVisible(root, bytes: top.tableBytes)
+    }
+
+    /// A table over the top table at `root` (just allocated, or adopted), with nothing counted
+    /// yet: the set-up both public initializers share.
+    @inlinable
+    init(format: Format, memory: Memory, allocator: Allocator, invalidator: Invalidator, geometry: TableGeometry,
+         root: PhysicalAddress) {
+        self.format = format
+        self.memory = memory
+        self.allocator = allocator
+        self.invalidator = invalidator
+        self.geometry = geometry
+        self.root = root
+        self.needsCacheMaintenance = memory.requiresCacheMaintenance
+        self.counters = TableCounters()
+        self.lastEncoding = nil
+        self.tearDown = { table in table.freeEverything() }
+        shapes = .allocate(capacity: geometry.levelCount)
+        for level in 0..<geometry.levelCount { (shapes + level).initialize(to: geometry[level]) }
     }
 
     deinit {

@@ -1,8 +1,8 @@
 import PageTable
 import PageTableTestSupport
 
-/// Estimates equal what maps, unmaps and repeats really allocate, per level, on empty and
-/// populated tables; the worst-case estimate (no output address) bounds every output address.
+/// Estimates equal what maps, page-list maps, unmaps, protects and repeats really allocate,
+/// per level, on empty and populated tables; the worst-case estimate (no output address) bounds every output address.
 /// At the top of upper and sign-extended input ranges, as ``RandomOperationCheck``.
 enum EstimateCheck {
     static let operations = 400
@@ -49,6 +49,17 @@ enum EstimateCheck {
                     let allocated = modelled.allocator.requests - requests
                     try log.expect(allocated == estimate.tables, "allocated \(allocated) tables, estimated \(estimate)")
                 }
+            case .unmap(let iova, let size) where Int.random(in: 0..<3, using: &random) == 0:
+                // The same range protected: only copies of shared tables allocate.
+                let attributes = generator.attributes(using: &random)
+                log.at(step: step, "protect \(hex(input(iova))) \(hex(size)) \(attributes)")
+                let estimate = try modelled.table.estimateProtect(iova: input(iova), size: size)
+                let requests = modelled.allocator.requests
+                let outcome = modelled.table.protect(iova: input(iova), size: size, attributes: attributes)
+                if (try? format.encode(attributes)) != nil { _ = model.protect(iova, size, attributes) }
+                let copies = modelled.allocator.requests - requests
+                try log.expect(outcome.isComplete ? copies == estimate.tables : copies <= estimate.tables,
+                               "copied \(copies) tables, estimated \(estimate) (\(outcome))")
             case .unmap(let iova, let size):
                 let estimate = try modelled.table.estimateUnmap(iova: input(iova), size: size)
                 let requests = modelled.allocator.requests
@@ -58,6 +69,27 @@ enum EstimateCheck {
                 // Exact for an unmap that succeeds; one stopped early copies less.
                 try log.expect(outcome.isComplete ? copies == estimate.tables : copies <= estimate.tables,
                                "copied \(copies) tables, estimated \(estimate) (\(outcome))")
+            case .map(let iova, let pa, let size, let attributes) where Int.random(in: 0..<4, using: &random) == 0:
+                // The same range as a page list: large leaves only within physically contiguous runs.
+                let pages = generator.pageList(pa: pa, size: size, using: &random)
+                log.at(step: step, "map-list \(hex(input(iova))) \(pages.map { "\(hex($0.physicalAddress)):\(hex($0.length))" }.joined(separator: " ")) \(attributes)")
+                let estimate = try modelled.table.estimateMap(iova: input(iova), pages: pages)
+                let before = modelled.table.statistics.tablesPerLevel
+                let requests = modelled.allocator.requests
+                let outcome = modelled.table.map(iova: input(iova), pages: pages, attributes: attributes)
+                if (try? format.encode(attributes)) != nil {
+                    _ = model.mapList(iova, pages.map { ($0.physicalAddress, $0.length) }, attributes)
+                }
+                let allocated = modelled.allocator.requests - requests
+                guard outcome.isComplete else {
+                    try log.expect(allocated <= estimate.tables, "allocated \(allocated) tables, more than the estimate \(estimate.tables)")
+                    continue
+                }
+                checked += 1
+                if estimate.tables > 0 { allocating += 1 }
+                let grown = zip(modelled.table.statistics.tablesPerLevel, before).map { $0 - $1 }
+                try log.expect(grown == estimate.tablesPerLevel && allocated == estimate.tables,
+                               "tables per level grew by \(grown) (\(allocated) allocated), estimated \(estimate.tablesPerLevel)")
             case .map(let iova, let pa, let size, let attributes):
                 let estimate = try modelled.table.estimateMap(iova: input(iova), size: size, physicalAddress: pa)
                 let worst = try modelled.table.estimateMap(iova: input(iova), size: size)
