@@ -16,6 +16,10 @@ enum ScriptOperation: Hashable, Sendable {
     /// (``AnyPageTable/cut(iova:)``); answers `cut <bytes>` (the leaf's size) or
     /// `cut 0 error <name>`.
     case cut(iova: UInt64)
+    /// `collapse IOVA SIZE`: the uniformly mapped table under the range becomes one block
+    /// (``AnyPageTable/collapse(iova:size:)``); answers `collapsed <bytes>` or
+    /// `collapsed 0 error <name>`.
+    case collapse(iova: UInt64, size: UInt64)
     /// `translate IOVA`: answers `0x<pa>` or `unmapped`.
     case translate(iova: UInt64)
     /// `walk IOVA`: answers the walk explained, one level after another (``WalkExplanation``).

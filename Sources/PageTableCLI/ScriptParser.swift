@@ -20,6 +20,7 @@ import PageTableKit
 /// map-list IOVA PROT PA:SIZE PA:SIZE ...  # a page list to consecutive addresses, one call
 /// protect IOVA SIZE PROT    # new attributes for the range's leaves, same translation
 /// cut IOVA                  # the leaf holding IOVA split into the next smaller leaves
+/// collapse IOVA SIZE        # the uniform table under the range made one block again
 /// ```
 ///
 /// The parser works on UTF-8 bytes: scripts are ASCII, and a byte-level scan keeps long
@@ -130,7 +131,7 @@ enum ScriptParser {
             try expect(operands, count: 1, for: "cut", syntax: "IOVA")
             return .cut(iova: try number(operands[operands.startIndex]))
         }
-        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, map-list, unmap, protect, cut, translate, walk, repeat, fail-alloc, reserve, release, estimate or estimate-reserve)")
+        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, map-list, unmap, protect, cut, collapse, translate, walk, repeat, fail-alloc, reserve, release, estimate or estimate-reserve)")
     }
 
     /// The operations that take `IOVA SIZE`.
@@ -140,6 +141,7 @@ enum ScriptParser {
         ("release", { .release(iova: $0, size: $1) }),
         ("estimate", { .estimate(iova: $0, size: $1, physicalAddress: nil) }),
         ("estimate-reserve", { .estimateReserve(iova: $0, size: $1) }),
+        ("collapse", { .collapse(iova: $0, size: $1) }),
     ]
 
     private static func expect(_ operands: ArraySlice<ArraySlice<UInt8>>, count: Int, for name: String,

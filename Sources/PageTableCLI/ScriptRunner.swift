@@ -78,6 +78,8 @@ struct ScriptRunner {
             return "unmapped \(noted(table.unmap(iova: iova, size: size)))"
         case .cut(let iova):
             return "cut \(noted(table.cut(iova: iova)))"
+        case .collapse(let iova, let size):
+            return "collapsed \(noted(table.collapse(iova: iova, size: size)))"
         case .translate(let iova):
             return table.translate(iova)?.hexadecimal ?? "unmapped"
         case .walk(let iova):

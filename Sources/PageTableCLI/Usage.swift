@@ -108,6 +108,9 @@ enum Usage {
               cut IOVA                  the leaf holding IOVA becomes the next smaller leaves, same
                                         translations; answers 'cut <bytes>' (the leaf's size) or
                                         'cut 0 error <name>' (unsupported: needs break-before-make)
+              collapse IOVA SIZE        the table under the range, mapped whole, linearly and with
+                                        one set of attributes, becomes one SIZE block; answers
+                                        'collapsed <bytes>' or 'collapsed 0 error <name>'
               fail-alloc N | off        the Nth table allocation from here fails, and every later
                                         one / none; answers 'ok'
               reserve IOVA SIZE         populate and pin the range's tables; 'reserved <bytes>...'

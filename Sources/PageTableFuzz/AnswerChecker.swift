@@ -99,6 +99,12 @@ struct AnswerChecker {
             require(error == nil ? bytes > 0 : bytes == 0, "\(context): \(answer)")
             guard comparesLeaves else { return }
             require(table.translate(iova) == model(before).translate(iova), "\(context): the cut changed a translation")
+        case .collapse(let iova, let size):
+            // Whatever the outcome, the translations stay as they were.
+            let (bytes, error) = parse(answer, "collapsed", context)
+            require(error == nil ? bytes == size : bytes == 0, "\(context): \(answer)")
+            guard comparesLeaves else { return }
+            require(table.translate(iova) == model(before).translate(iova), "\(context): the collapse changed a translation")
         case .translate(let iova):
             guard comparesLeaves else { return }
             let expected = model(before).translate(t(iova))

@@ -185,6 +185,39 @@ public struct ReferenceModel {
         return (leaf.size, nil)
     }
 
+    /// The predicted outcome of a collapse (`allowed`: the format changes leaf sizes without
+    /// break-before-make): the leaves of `iova ..< iova + size`, all smaller than `size`,
+    /// become one leaf if they map every address consecutively from a `size`-aligned output
+    /// with one set of attributes. Checks in the walker's order: a block size and alignment,
+    /// `allowed`, one leaf already covering the range, holes and breaks in the run in address
+    /// order, then the output's alignment.
+    public mutating func collapse(_ iova: UInt64, _ size: UInt64, allowed: Bool) -> (bytes: UInt64, error: PageTableError.Kind?) {
+        let blockSizes = (1..<geometry.levelCount).filter { geometry[$0].allowsLeaf }.map { geometry[$0].itemSize }
+        guard blockSizes.contains(size) else { return (0, .unsupported) }
+        guard iova % size == 0 else { return (0, .misaligned) }
+        guard allowed else { return (0, .unsupported) }
+        if let leaf = leafIndex(covering: iova).map({ leaves[$0] }), leaf.size >= size { return (0, .unsupported) }
+        var cursor = iova
+        var first: Leaf? = nil
+        while cursor < iova + size {
+            guard let index = leafIndex(covering: cursor) else { return (0, .notMapped) }
+            let leaf = leaves[index]
+            if let first {
+                guard leaf.physicalAddress == first.physicalAddress + (leaf.start - first.start),
+                      leaf.attributes == first.attributes else { return (0, .notUniform) }
+            } else {
+                first = leaf
+            }
+            cursor = leaf.end
+        }
+        guard let first, first.physicalAddress % size == 0 else { return (0, .misaligned) }
+        let low = insertionPoint(iova), high = insertionPoint(iova + size)
+        leaves.replaceSubrange(low..<high, with: [Leaf(start: iova, size: size, physicalAddress: first.physicalAddress,
+                                                       attributes: first.attributes)])
+        leafSizesBuilt.insert(size)
+        return (size, nil)
+    }
+
     /// What `iova` translates to, or `nil`.
     public func translate(_ iova: UInt64) -> UInt64? {
         leafIndex(covering: iova).map { leaves[$0].physicalAddress + (iova - leaves[$0].start) }

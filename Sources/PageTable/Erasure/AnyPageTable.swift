@@ -36,6 +36,7 @@ public final class AnyPageTable {
             unmap: { box.table.unmap(iova: $0, size: $1) },
             protect: { box.table.protect(iova: $0, size: $1, attributes: $2) },
             cut: { box.table.cut(iova: $0) },
+            collapse: { box.table.collapse(iova: $0, size: $1) },
             reserve: { box.table.reserve(iova: $0, size: $1) },
             release: { box.table.release(iova: $0, size: $1) },
             estimateMap: { iova, size, physicalAddress throws(PageTableError) in
@@ -97,6 +98,9 @@ public final class AnyPageTable {
 
     /// See ``PageTable/cut(iova:)``.
     public func cut(iova: VirtualAddress) -> RangeOutcome { operations.cut(iova) }
+
+    /// See ``PageTable/collapse(iova:size:)``.
+    public func collapse(iova: VirtualAddress, size: UInt64) -> RangeOutcome { operations.collapse(iova, size) }
 
     /// See ``PageTable/reserve(iova:size:)``.
     public func reserve(iova: VirtualAddress, size: UInt64) -> RangeOutcome { operations.reserve(iova, size) }
@@ -176,6 +180,7 @@ extension AnyPageTable {
         @usableFromInline let unmap: (VirtualAddress, UInt64) -> RangeOutcome
         @usableFromInline let protect: (VirtualAddress, UInt64, MapAttributes) -> RangeOutcome
         @usableFromInline let cut: (VirtualAddress) -> RangeOutcome
+        @usableFromInline let collapse: (VirtualAddress, UInt64) -> RangeOutcome
         @usableFromInline let reserve: (VirtualAddress, UInt64) -> RangeOutcome
         @usableFromInline let release: (VirtualAddress, UInt64) -> RangeOutcome
         @usableFromInline let estimateMap: (VirtualAddress, UInt64, PhysicalAddress?) throws(PageTableError) -> TableEstimate
@@ -198,6 +203,7 @@ extension AnyPageTable {
              unmap: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
              protect: @escaping (VirtualAddress, UInt64, MapAttributes) -> RangeOutcome,
              cut: @escaping (VirtualAddress) -> RangeOutcome,
+             collapse: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
              reserve: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
              release: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
              estimateMap: @escaping (VirtualAddress, UInt64, PhysicalAddress?) throws(PageTableError) -> TableEstimate,
@@ -218,6 +224,7 @@ extension AnyPageTable {
             self.unmap = unmap
             self.protect = protect
             self.cut = cut
+            self.collapse = collapse
             self.reserve = reserve
             self.release = release
             self.estimateMap = estimateMap

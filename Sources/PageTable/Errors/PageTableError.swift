@@ -39,6 +39,9 @@ public struct PageTableError: Error, Hashable, Sendable, CustomStringConvertible
         /// changed without break-before-make, see ``PageTableFormat/allowsLeafSizeChangeWithoutBreak``),
         /// or there is nothing to change it into (a smallest page cannot be cut).
         case unsupported = "unsupported"
+        /// A collapse found a leaf that does not continue the run before it (another output
+        /// or other attributes), so the range cannot become one block.
+        case notUniform = "not-uniform"
 
         /// The stable, hyphenated name, for example `already-mapped`.
         public var name: String { rawValue }

@@ -111,7 +111,7 @@ public protocol PageTableFormat: Sendable {
     /// in smaller leaves -- or such a table by the one leaf -- with the invalidation only
     /// after the write, no break-before-make (ARM FEAT_BBM level 2, x86-64, RISC-V). Default
     /// `false`, strict: such a change needs the entry made invalid and invalidated first, so
-    /// ``PageTable/cut(iova:)`` refuses it (as a later `collapse` will), and the TLB
+    /// ``PageTable/cut(iova:)`` and ``PageTable/collapse(iova:size:)`` refuse it, and the TLB
     /// model reports it as a violation. A change of output address always needs the break.
     var allowsLeafSizeChangeWithoutBreak: Bool { get }
 }
