@@ -12,10 +12,11 @@ extension ARMLPAE {
         /// enough: treated as strict.
         case level1 = 1
         /// Level 2: the size of a block may change in one write (same output address and
-        /// attributes), invalidated after it.
+        /// attributes), invalidated after it; an access in between may still take a TLB
+        /// conflict abort, which the system must resolve with an invalidation.
         case level2 = 2
     }
 
-    /// `true` only at ``BreakBeforeMakeLevel/level2``: `cut` (and a future `collapse`) is refused below it.
+    /// `true` only at ``BreakBeforeMakeLevel/level2``: `cut` and `collapse` are refused below it.
     public var allowsLeafSizeChangeWithoutBreak: Bool { configuration.breakBeforeMakeLevel == .level2 }
 }
