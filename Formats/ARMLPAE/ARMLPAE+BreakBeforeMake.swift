@@ -19,4 +19,12 @@ extension ARMLPAE {
 
     /// `true` only at ``BreakBeforeMakeLevel/level2``: `cut` and `collapse` are refused below it.
     public var allowsLeafSizeChangeWithoutBreak: Bool { configuration.breakBeforeMakeLevel == .level2 }
+
+    /// `true` when AttrIndx (stage 1) or MemAttr (stage 2), SH or NS differ: memory type,
+    /// cacheability and shareability (and the output space) need break-before-make at every
+    /// FEAT_BBM level; permissions and the access flag do not.
+    @inlinable
+    public func leafChangeNeedsBreak(from old: UInt64, to new: UInt64, level: Int) -> Bool {
+        (old ^ new) & (0xF << 2 | 3 << 8) != 0  // Bits 5:2 and 9:8.
+    }
 }

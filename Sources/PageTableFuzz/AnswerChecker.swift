@@ -91,7 +91,7 @@ struct AnswerChecker {
             checkRange(bytes: bytes, size: size, error: error, context)
             guard comparesLeaves, !isValidation(error) else { return }
             var model = self.model(before)
-            compare(model.protect(t(iova), size, attributes), bytes, error, context)
+            compare(model.protect(t(iova), size, attributes, needsBreak: table.attributeChangeNeedsBreak), bytes, error, context)
             compareLeaves(self.model(before), context)  // Translations never change.
         case .cut(let iova):
             // Whatever the outcome, the translations stay as they were.

@@ -37,6 +37,7 @@ public final class AnyPageTable {
             protect: { box.table.protect(iova: $0, size: $1, attributes: $2) },
             cut: { box.table.cut(iova: $0) },
             collapse: { box.table.collapse(iova: $0, size: $1) },
+            attributeChangeNeedsBreak: { box.table.attributeChangeNeedsBreak(from: $0, to: $1, leafSize: $2) },
             reserve: { box.table.reserve(iova: $0, size: $1) },
             release: { box.table.release(iova: $0, size: $1) },
             estimateMap: { iova, size, physicalAddress throws(PageTableError) in
@@ -101,6 +102,11 @@ public final class AnyPageTable {
 
     /// See ``PageTable/collapse(iova:size:)``.
     public func collapse(iova: VirtualAddress, size: UInt64) -> RangeOutcome { operations.collapse(iova, size) }
+
+    /// See ``PageTable/attributeChangeNeedsBreak(from:to:leafSize:)``.
+    public func attributeChangeNeedsBreak(from old: MapAttributes, to new: MapAttributes, leafSize: UInt64) -> Bool {
+        operations.attributeChangeNeedsBreak(old, new, leafSize)
+    }
 
     /// See ``PageTable/reserve(iova:size:)``.
     public func reserve(iova: VirtualAddress, size: UInt64) -> RangeOutcome { operations.reserve(iova, size) }
@@ -181,6 +187,7 @@ extension AnyPageTable {
         @usableFromInline let protect: (VirtualAddress, UInt64, MapAttributes) -> RangeOutcome
         @usableFromInline let cut: (VirtualAddress) -> RangeOutcome
         @usableFromInline let collapse: (VirtualAddress, UInt64) -> RangeOutcome
+        @usableFromInline let attributeChangeNeedsBreak: (MapAttributes, MapAttributes, UInt64) -> Bool
         @usableFromInline let reserve: (VirtualAddress, UInt64) -> RangeOutcome
         @usableFromInline let release: (VirtualAddress, UInt64) -> RangeOutcome
         @usableFromInline let estimateMap: (VirtualAddress, UInt64, PhysicalAddress?) throws(PageTableError) -> TableEstimate
@@ -204,6 +211,7 @@ extension AnyPageTable {
              protect: @escaping (VirtualAddress, UInt64, MapAttributes) -> RangeOutcome,
              cut: @escaping (VirtualAddress) -> RangeOutcome,
              collapse: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
+             attributeChangeNeedsBreak: @escaping (MapAttributes, MapAttributes, UInt64) -> Bool,
              reserve: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
              release: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
              estimateMap: @escaping (VirtualAddress, UInt64, PhysicalAddress?) throws(PageTableError) -> TableEstimate,
@@ -225,6 +233,7 @@ extension AnyPageTable {
             self.protect = protect
             self.cut = cut
             self.collapse = collapse
+            self.attributeChangeNeedsBreak = attributeChangeNeedsBreak
             self.reserve = reserve
             self.release = release
             self.estimateMap = estimateMap

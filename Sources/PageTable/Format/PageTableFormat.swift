@@ -114,6 +114,14 @@ public protocol PageTableFormat: Sendable {
     /// ``PageTable/cut(iova:)`` and ``PageTable/collapse(iova:size:)`` refuse it, and the TLB
     /// model reports it as a violation. A change of output address always needs the break.
     var allowsLeafSizeChangeWithoutBreak: Bool { get }
+
+    /// Whether rewriting the live leaf descriptor `old` of `level` into `new` -- the same
+    /// size and output, other attribute bits -- needs break-before-make on this hardware (ARM:
+    /// a change of memory type, cacheability or shareability). Default `false`: attribute
+    /// changes are made in place and invalidated after the write.
+    /// ``PageTable/protect(iova:size:attributes:)`` refuses a change for which this is `true`,
+    /// and the TLB model reports one made in place as a violation.
+    func leafChangeNeedsBreak(from old: Descriptor, to new: Descriptor, level: Int) -> Bool
 }
 
 extension PageTableFormat {
@@ -125,6 +133,9 @@ extension PageTableFormat {
 
     /// Default: strict break-before-make.
     public var allowsLeafSizeChangeWithoutBreak: Bool { false }
+
+    /// Default: every attribute change may be made in place.
+    @inlinable public func leafChangeNeedsBreak(from old: Descriptor, to new: Descriptor, level: Int) -> Bool { false }
 
     /// Default: not promised; every leaf is built with ``leafDescriptor(template:outputAddress:level:)``.
     @inlinable public func linearLeafStride(level: Int) -> Descriptor? { nil }

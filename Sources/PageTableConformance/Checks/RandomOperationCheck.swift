@@ -106,7 +106,9 @@ enum RandomOperationCheck {
                                    "refused attributes must protect nothing with invalid-attributes; got \(outcome)")
                     continue
                 }
-                let expected = model.protect(iova, size, attributes)
+                let expected = model.protect(iova, size, attributes) {
+                    modelled.table.attributeChangeNeedsBreak(from: $0, to: $1, leafSize: $2)
+                }
                 try log.expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error,
                                "got \(outcome), the model says \(expected)")
             case .cut(let iova, _):
