@@ -152,10 +152,10 @@ public struct ReferenceModel {
 
     /// The predicted outcome of a protect: whole leaves front to back get `attributes`; it
     /// stops at a hole or at a leaf it would have to split, as an unmap does, and with
-    /// `unsupported` at a leaf whose change `needsBreak` (old attributes, new, leaf size) says
-    /// needs break-before-make.
+    /// `unsupported` at a leaf whose change to `attributes` `needsBreak` says needs
+    /// break-before-make.
     public mutating func protect(_ iova: UInt64, _ size: UInt64, _ attributes: MapAttributes,
-                                 needsBreak: (MapAttributes, MapAttributes, UInt64) -> Bool = { _, _, _ in false })
+                                 needsBreak: (Leaf, MapAttributes) -> Bool = { _, _ in false })
         -> (bytes: UInt64, error: PageTableError.Kind?) {
         var cursor = iova
         let end = iova + size
@@ -163,7 +163,7 @@ public struct ReferenceModel {
             guard let index = leafIndex(covering: cursor) else { return (cursor - iova, .notMapped) }
             let leaf = leaves[index]
             guard leaf.start == cursor, leaf.end <= end else { return (cursor - iova, .partialLeaf) }
-            if needsBreak(leaf.attributes, attributes, leaf.size) { return (cursor - iova, .unsupported) }
+            if needsBreak(leaf, attributes) { return (cursor - iova, .unsupported) }
             leaves[index].attributes = attributes
             cursor = leaf.end
         }

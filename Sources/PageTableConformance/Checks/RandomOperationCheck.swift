@@ -107,7 +107,7 @@ enum RandomOperationCheck {
                     continue
                 }
                 let expected = model.protect(iova, size, attributes) {
-                    modelled.table.attributeChangeNeedsBreak(from: $0, to: $1, leafSize: $2)
+                    modelled.table.attributeChangeNeedsBreak(from: $0.attributes, to: $1, leafSize: $0.size)
                 }
                 try log.expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error,
                                "got \(outcome), the model says \(expected)")
