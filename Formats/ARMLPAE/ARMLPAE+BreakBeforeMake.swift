@@ -12,10 +12,19 @@ extension ARMLPAE {
         /// enough: treated as strict.
         case level1 = 1
         /// Level 2: the size of a block may change in one write (same output address and
-        /// attributes), invalidated after it.
+        /// attributes), invalidated after it; an access in between may still take a TLB
+        /// conflict abort, which the system must resolve with an invalidation.
         case level2 = 2
     }
 
-    /// `true` only at ``BreakBeforeMakeLevel/level2``: `cut` (and a future `collapse`) is refused below it.
+    /// `true` only at ``BreakBeforeMakeLevel/level2``: `cut` and `collapse` are refused below it.
     public var allowsLeafSizeChangeWithoutBreak: Bool { configuration.breakBeforeMakeLevel == .level2 }
+
+    /// `true` when AttrIndx (stage 1) or MemAttr (stage 2), SH or NS differ: memory type,
+    /// cacheability and shareability (and the output space) need break-before-make at every
+    /// FEAT_BBM level; permissions and the access flag do not.
+    @inlinable
+    public func leafChangeNeedsBreak(from old: UInt64, to new: UInt64, level: Int) -> Bool {
+        (old ^ new) & (0xF << 2 | 3 << 8) != 0  // Bits 5:2 and 9:8.
+    }
 }

@@ -85,6 +85,12 @@ public struct GPULPAE: PageTableFormat {
     /// repeat mappings share fully covered tables.
     public var allowsSharedTables: Bool { true }
 
+    /// As ARM LPAE: a change of memory type, cacheability or shareability needs break-before-make.
+    @inlinable
+    public func leafChangeNeedsBreak(from old: UInt64, to new: UInt64, level: Int) -> Bool {
+        lpae.leafChangeNeedsBreak(from: old, to: new, level: level)
+    }
+
     @inlinable @inline(__always)
     public func decode(_ descriptor: UInt64, level: Int) -> DecodedEntry {
         lpae.decode(descriptor, level: level)

@@ -101,7 +101,7 @@ public struct X86_64: PageTableFormat {
 
     /// The SDM lets a large page be replaced by a table of the same translations in smaller
     /// pages (or the reverse) by one entry write, the TLB invalidated after it: either page
-    /// size may be cached until then, both translating alike. So `cut` works (and a future `collapse` will).
+    /// size may be cached until then, both translating alike. So `cut` and `collapse` work.
     public var allowsLeafSizeChangeWithoutBreak: Bool { true }
 
     /// The SDM's names: `PT`, `PD`, `PDPT`, `PML4`, `PML5`.

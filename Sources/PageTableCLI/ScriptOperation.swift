@@ -23,6 +23,10 @@ enum ScriptOperation: Hashable, Sendable {
     /// `hw-write IOVA`: the hardware's own update on a write to IOVA
     /// (``AnyPageTable/simulateHardwareWrite(iova:)``); answers `ok` or `fault`.
     case hardwareWrite(iova: UInt64)
+    /// `collapse IOVA SIZE`: the uniformly mapped table under the range becomes one block
+    /// (``AnyPageTable/collapse(iova:size:)``); answers `collapsed <bytes>` or
+    /// `collapsed 0 error <name>`.
+    case collapse(iova: UInt64, size: UInt64)
     /// `translate IOVA`: answers `0x<pa>` or `unmapped`.
     case translate(iova: UInt64)
     /// `walk IOVA`: answers the walk explained, one level after another (``WalkExplanation``).

@@ -22,6 +22,7 @@ import PageTableKit
 /// cut IOVA                  # the leaf holding IOVA split into the next smaller leaves
 /// dirty IOVA SIZE           # read and clear the range's dirty state
 /// hw-write IOVA             # the hardware's dirty update on a write to IOVA
+/// collapse IOVA SIZE        # the uniform table under the range made one block again
 /// ```
 ///
 /// The parser works on UTF-8 bytes: scripts are ASCII, and a byte-level scan keeps long
@@ -136,7 +137,7 @@ enum ScriptParser {
             try expect(operands, count: 1, for: "hw-write", syntax: "IOVA")
             return .hardwareWrite(iova: try number(operands[operands.startIndex]))
         }
-        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, map-list, unmap, protect, cut, dirty, hw-write, translate, walk, repeat, fail-alloc, reserve, release, estimate or estimate-reserve)")
+        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, map-list, unmap, protect, cut, collapse, dirty, hw-write, translate, walk, repeat, fail-alloc, reserve, release, estimate or estimate-reserve)")
     }
 
     /// The operations that take `IOVA SIZE`.
@@ -147,6 +148,7 @@ enum ScriptParser {
         ("release", { .release(iova: $0, size: $1) }),
         ("estimate", { .estimate(iova: $0, size: $1, physicalAddress: nil) }),
         ("estimate-reserve", { .estimateReserve(iova: $0, size: $1) }),
+        ("collapse", { .collapse(iova: $0, size: $1) }),
     ]
 
     private static func expect(_ operands: ArraySlice<ArraySlice<UInt8>>, count: Int, for name: String,

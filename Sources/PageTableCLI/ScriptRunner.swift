@@ -84,6 +84,8 @@ struct ScriptRunner {
             return "dirty \(found.dirtyBytes)"
         case .hardwareWrite(let iova):
             return table.simulateHardwareWrite(iova: iova) == .written ? "ok" : "fault"
+        case .collapse(let iova, let size):
+            return "collapsed \(noted(table.collapse(iova: iova, size: size)))"
         case .translate(let iova):
             return table.translate(iova)?.hexadecimal ?? "unmapped"
         case .walk(let iova):

@@ -158,6 +158,9 @@ enum Usage {
                                         'dirty 0 error <name>'
               hw-write IOVA             the hardware's dirty update on a write to IOVA; answers
                                         'ok' or 'fault'
+              collapse IOVA SIZE        the table under the range, mapped whole, linearly and with
+                                        one set of attributes, becomes one SIZE block; answers
+                                        'collapsed <bytes>' or 'collapsed 0 error <name>'
               fail-alloc N | off        the Nth table allocation from here fails, and every later
                                         one / none; answers 'ok'
               reserve IOVA SIZE         populate and pin the range's tables; 'reserved <bytes>...'

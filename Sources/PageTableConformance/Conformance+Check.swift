@@ -42,7 +42,8 @@ extension Conformance {
         case concurrency
         /// The TLB model's break-before-make check catches, on this format's descriptors, a
         /// live leaf moved to another output in one write, and passes the same change made
-        /// with the break (the random checks run with it on).
+        /// with the break (the random checks run with it on); likewise an attribute change
+        /// the format's `leafChangeNeedsBreak` names, which `protect` must refuse.
         case breakBeforeMake
         /// Adoption of a tree found in memory: a built image adopts back identically, and
         /// seeded random bit flips of it are each adopted into a sound table or refused with

@@ -86,12 +86,19 @@ struct AnswerChecker {
             var done = self.model(before)
             _ = done.unmap(t(iova), bytes)
             compareLeaves(done, context)
-        case .protect(let iova, let size, _):
+        case .protect(let iova, let size, let protection):
             let (bytes, error) = parse(answer, "protected", context)
             checkRange(bytes: bytes, size: size, error: error, context)
             guard comparesLeaves, !isValidation(error) else { return }
             var model = self.model(before)
-            compare(model.protect(t(iova), size, attributes), bytes, error, context)
+            // The model's leaves carry one placeholder attribute set; a break is judged from the
+            // table's own leaves and the protection asked for.
+            let new = try? protection.attributes(for: iova)
+            let needsBreak = { (leaf: ReferenceModel.Leaf, _: MapAttributes) -> Bool in
+                guard let new, let old = before.first(where: { self.t($0.virtualAddress) == leaf.start }) else { return false }
+                return self.table.attributeChangeNeedsBreak(from: old.attributes, to: new, leafSize: leaf.size)
+            }
+            compare(model.protect(t(iova), size, attributes, needsBreak: needsBreak), bytes, error, context)
             compareLeaves(self.model(before), context)  // Translations never change.
         case .cut(let iova):
             // Whatever the outcome, the translations stay as they were.
@@ -108,6 +115,12 @@ struct AnswerChecker {
             let writable = table.lookup(iova)?.attributes.access.contains(.write) == true
             require(answer == (writable ? "ok" : "fault"), "\(context): hw-write answered \(answer)")
             if comparesLeaves { compareLeaves(model(before), context) }
+        case .collapse(let iova, let size):
+            // Whatever the outcome, the translations stay as they were.
+            let (bytes, error) = parse(answer, "collapsed", context)
+            require(error == nil ? bytes == size : bytes == 0, "\(context): \(answer)")
+            guard comparesLeaves else { return }
+            require(table.translate(iova) == model(before).translate(iova), "\(context): the collapse changed a translation")
         case .translate(let iova):
             guard comparesLeaves else { return }
             let expected = model(before).translate(t(iova))

@@ -83,4 +83,24 @@ import Testing
             #expect(!table.format.isDirty(table.trace(page).steps.last!.descriptor, level: 0))
         }
     }
+
+    /// Collapsing pages of which one was written gives a dirty block; clean pages a clean one.
+    @Test(arguments: [false, true])
+    func aCollapsedBlockKeepsARecordedWrite(_ written: Bool) throws {
+        var configuration = ARMLPAE.Configuration(stage: .stage1)
+        configuration.dirtyTracking = true
+        configuration.breakBeforeMakeLevel = .level2
+        let fixture = TableFixture()
+        var table = try fixture.makeTable(try ARMLPAE(configuration))
+        let attributes = MapAttributes(letters: "rw")
+        for page in stride(from: UInt64(0), to: 0x20_0000, by: 0x1000) {
+            #expect(table.map(iova: 0x20_0000 + page, to: 0x4020_0000 + page, size: 0x1000, attributes: attributes).isComplete)
+        }
+        if written { #expect(table.simulateHardwareWrite(iova: 0x2f_f000) == .written) }
+        #expect(table.collapse(iova: 0x20_0000, size: 0x20_0000).bytes == 0x20_0000)
+        #expect(table.lookup(0x20_0000)?.size == 0x20_0000)
+        #expect(table.format.isDirty(table.trace(0x20_0000).steps.last!.descriptor, level: 1) == written)
+        #expect(table.readAndClearDirty(iova: 0x20_0000, size: 0x20_0000).runs
+                == (written ? [DirtyRanges.Run(iova: 0x20_0000, size: 0x20_0000)] : []))
+    }
 }

@@ -39,6 +39,22 @@ import Testing
         #expect(after.lines.contains("protected 4096"))
     }
 
+    @Test func anotherMemoryTypeNeedsBreakBeforeMakeOnARM() {
+        // ARM refuses it at the first leaf that would change type (after the ones that
+        // need no break); x86-64 changes the PAT type in place.
+        let script = """
+            map 0 0x40000000 8K rwd
+            map 0x2000 0x40002000 4K rw
+            protect 0 12K rd
+            protect 0 12K rwc
+            translate 0x2000
+            """
+        #expect(answers(script) == ["mapped 8192", "mapped 4096", "protected 8192 error unsupported",
+                                    "protected 0 error unsupported", "0x40002000"])
+        #expect(pagetable(["run", "--format", "x86-64", "-"], input: script).lines == ["mapped 8192", "mapped 4096", "protected 12288",
+                                                      "protected 12288", "0x40002000"])
+    }
+
     @Test func wrongOperandCountsAreScriptErrors() {
         let result = runScript("protect 0 4K")
         #expect(result.status == 2)

@@ -169,8 +169,11 @@ public struct ReferenceModel {
     }
 
     /// The predicted outcome of a protect: whole leaves front to back get `attributes`; it
-    /// stops at a hole or at a leaf it would have to split, as an unmap does.
-    public mutating func protect(_ iova: UInt64, _ size: UInt64, _ attributes: MapAttributes)
+    /// stops at a hole or at a leaf it would have to split, as an unmap does, and with
+    /// `unsupported` at a leaf whose change to `attributes` `needsBreak` says needs
+    /// break-before-make.
+    public mutating func protect(_ iova: UInt64, _ size: UInt64, _ attributes: MapAttributes,
+                                 needsBreak: (Leaf, MapAttributes) -> Bool = { _, _ in false })
         -> (bytes: UInt64, error: PageTableError.Kind?) {
         var cursor = iova
         let end = iova + size
@@ -178,6 +181,7 @@ public struct ReferenceModel {
             guard let index = leafIndex(covering: cursor) else { return (cursor - iova, .notMapped) }
             let leaf = leaves[index]
             guard leaf.start == cursor, leaf.end <= end else { return (cursor - iova, .partialLeaf) }
+            if needsBreak(leaf, attributes) { return (cursor - iova, .unsupported) }
             leaves[index].attributes = attributes
             leaves[index].dirty = leaf.dirty && attributes.access.contains(.write)  // Kept while writable.
             cursor = leaf.end
@@ -233,6 +237,40 @@ public struct ReferenceModel {
             }
         }
         return (runs, nil)
+    }
+
+    /// The predicted outcome of a collapse (`allowed`: the format changes leaf sizes without
+    /// break-before-make): the leaves of `iova ..< iova + size`, all smaller than `size`,
+    /// become one leaf if they map every address consecutively from a `size`-aligned output
+    /// with one set of attributes. Checks in the walker's order: a block size and alignment,
+    /// `allowed`, one leaf already covering the range, holes and breaks in the run in address
+    /// order, then the output's alignment.
+    public mutating func collapse(_ iova: UInt64, _ size: UInt64, allowed: Bool) -> (bytes: UInt64, error: PageTableError.Kind?) {
+        let blockSizes = (1..<geometry.levelCount).filter { geometry[$0].allowsLeaf }.map { geometry[$0].itemSize }
+        guard blockSizes.contains(size) else { return (0, .unsupported) }
+        guard iova % size == 0 else { return (0, .misaligned) }
+        guard allowed else { return (0, .unsupported) }
+        if let leaf = leafIndex(covering: iova).map({ leaves[$0] }), leaf.size >= size { return (0, .unsupported) }
+        var cursor = iova
+        var first: Leaf? = nil
+        while cursor < iova + size {
+            guard let index = leafIndex(covering: cursor) else { return (0, .notMapped) }
+            let leaf = leaves[index]
+            if let first {
+                guard leaf.physicalAddress == first.physicalAddress + (leaf.start - first.start),
+                      leaf.attributes == first.attributes else { return (0, .notUniform) }
+            } else {
+                first = leaf
+            }
+            cursor = leaf.end
+        }
+        guard let first, first.physicalAddress % size == 0 else { return (0, .misaligned) }
+        let low = insertionPoint(iova), high = insertionPoint(iova + size)
+        var block = Leaf(start: iova, size: size, physicalAddress: first.physicalAddress, attributes: first.attributes)
+        block.dirty = leaves[low..<high].contains { $0.dirty }  // a recorded write is never lost
+        leaves.replaceSubrange(low..<high, with: [block])
+        leafSizesBuilt.insert(size)
+        return (size, nil)
     }
 
     /// What `iova` translates to, or `nil`.

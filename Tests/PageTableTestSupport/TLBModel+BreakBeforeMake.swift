@@ -8,10 +8,10 @@ struct WatchedSlot: Hashable {
 }
 
 /// What a valid entry means to the hardware: a table pointer, or a leaf (a contiguous group's
-/// member as the whole group).
+/// member as the whole group) with its descriptor, widened.
 enum WatchedEntry: Hashable {
     case table(PhysicalAddress)
-    case leaf(start: VirtualAddress, size: UInt64, output: PhysicalAddress)
+    case leaf(start: VirtualAddress, size: UInt64, output: PhysicalAddress, descriptor: UInt64)
 }
 
 /// The TLB model's break-before-make bookkeeping while it watches a range.
@@ -29,7 +29,8 @@ extension TLBModel {
     /// output address, a leaf of another size) with no invalidation of the old one between
     /// the two, where the format does not allow it
     /// (`PageTableFormat.allowsLeafSizeChangeWithoutBreak`; an output change is never
-    /// allowed). A table pointer replaced by another table pointer (a copy) is not one: the
+    /// allowed), or a leaf rewritten in place with attributes the format says need a break
+    /// (`PageTableFormat.leafChangeNeedsBreak(from:to:level:)`). A table pointer replaced by another table pointer (a copy) is not one: the
     /// walk-cache check covers it.
     public var breakBeforeMakeViolations: [String] { writeWatch.violations }
 
@@ -65,7 +66,7 @@ extension TLBModel {
         guard let range = writeWatch.range else { return nil }
         let now = entries(in: range)
         for (slot, entry) in now {
-            if let old = writeWatch.cached[slot], old != entry, let problem = breakBeforeMakeProblem(old, entry) {
+            if let old = writeWatch.cached[slot], old != entry, let problem = breakBeforeMakeProblem(old, entry, level: slot.level) {
                 writeWatch.violations.append("\(format.levelName(slot.level)) entry at \(hexString(input(slot.start))): \(problem)")
             }
             writeWatch.cached[slot] = entry  // The old one may still be cached too; it was checked.
@@ -84,16 +85,16 @@ extension TLBModel {
         }
     }
 
-    private func breakBeforeMakeProblem(_ old: WatchedEntry, _ new: WatchedEntry) -> String? {
+    private func breakBeforeMakeProblem(_ old: WatchedEntry, _ new: WatchedEntry, level: Int) -> String? {
         let allowed = format.allowsLeafSizeChangeWithoutBreak
         switch (old, new) {
         case (.table, .table):
             return nil
-        case (.leaf(let start, let size, let output), .table):
+        case (.leaf(let start, let size, _, _), .table):
             return allowed ? nil : "the leaf \(hexString(start))+\(hexString(size)) became a table without break-before-make"
-        case (.table, .leaf(let start, let size, _)):
+        case (.table, .leaf(let start, let size, _, _)):
             return allowed ? nil : "a table became the leaf \(hexString(start))+\(hexString(size)) without break-before-make"
-        case (.leaf(let start, let size, let output), .leaf(let newStart, let newSize, let newOutput)):
+        case (.leaf(let start, let size, let output, let descriptor), .leaf(let newStart, let newSize, let newOutput, let newDescriptor)):
             if output &- start != newOutput &- newStart {
                 return "the output of \(hexString(start))+\(hexString(size)) changed from \(hexString(output)) "
                     + "to \(hexString(newOutput &- newStart &+ start)) without break-before-make"
@@ -101,6 +102,11 @@ extension TLBModel {
             if size != newSize && !allowed {
                 return "the leaf \(hexString(start))+\(hexString(size)) became \(hexString(newStart))+\(hexString(newSize)) "
                     + "without break-before-make"
+            }
+            if format.leafChangeNeedsBreak(from: Format.Descriptor(truncatingIfNeeded: descriptor),
+                                           to: Format.Descriptor(truncatingIfNeeded: newDescriptor), level: level) {
+                return "the leaf \(hexString(start))+\(hexString(size)) got attributes that need break-before-make "
+                    + "(\(hexString(descriptor)) -> \(hexString(newDescriptor))) in place"
             }
             return nil
         }
@@ -138,7 +144,8 @@ extension TLBModel {
                 }
             case .leaf(let base, let contiguous):
                 let size = contiguous ? shape.itemSize << UInt64(shape.contiguousLog2) : shape.itemSize
-                found[WatchedSlot(level: level, start: itemStart)] = .leaf(start: itemStart & ~(size - 1), size: size, output: base)
+                found[WatchedSlot(level: level, start: itemStart)] = .leaf(start: itemStart & ~(size - 1), size: size, output: base,
+                                                                           descriptor: UInt64(truncatingIfNeeded: descriptor))
             }
         }
     }

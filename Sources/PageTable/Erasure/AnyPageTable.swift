@@ -38,6 +38,8 @@ public final class AnyPageTable {
             cut: { box.table.cut(iova: $0) },
             readAndClearDirty: { box.table.readAndClearDirty(iova: $0, size: $1) },
             simulateHardwareWrite: { box.table.simulateHardwareWrite(iova: $0) },
+            collapse: { box.table.collapse(iova: $0, size: $1) },
+            attributeChangeNeedsBreak: { box.table.attributeChangeNeedsBreak(from: $0, to: $1, leafSize: $2) },
             reserve: { box.table.reserve(iova: $0, size: $1) },
             release: { box.table.release(iova: $0, size: $1) },
             estimateMap: { iova, size, physicalAddress throws(PageTableError) in
@@ -105,6 +107,13 @@ public final class AnyPageTable {
 
     /// See ``PageTable/simulateHardwareWrite(iova:)``.
     public func simulateHardwareWrite(iova: VirtualAddress) -> HardwareWrite { operations.simulateHardwareWrite(iova) }
+    /// See ``PageTable/collapse(iova:size:)``.
+    public func collapse(iova: VirtualAddress, size: UInt64) -> RangeOutcome { operations.collapse(iova, size) }
+
+    /// See ``PageTable/attributeChangeNeedsBreak(from:to:leafSize:)``.
+    public func attributeChangeNeedsBreak(from old: MapAttributes, to new: MapAttributes, leafSize: UInt64) -> Bool {
+        operations.attributeChangeNeedsBreak(old, new, leafSize)
+    }
 
     /// See ``PageTable/reserve(iova:size:)``.
     public func reserve(iova: VirtualAddress, size: UInt64) -> RangeOutcome { operations.reserve(iova, size) }
@@ -186,6 +195,8 @@ extension AnyPageTable {
         @usableFromInline let cut: (VirtualAddress) -> RangeOutcome
         @usableFromInline let readAndClearDirty: (VirtualAddress, UInt64) -> DirtyRanges
         @usableFromInline let simulateHardwareWrite: (VirtualAddress) -> HardwareWrite
+        @usableFromInline let collapse: (VirtualAddress, UInt64) -> RangeOutcome
+        @usableFromInline let attributeChangeNeedsBreak: (MapAttributes, MapAttributes, UInt64) -> Bool
         @usableFromInline let reserve: (VirtualAddress, UInt64) -> RangeOutcome
         @usableFromInline let release: (VirtualAddress, UInt64) -> RangeOutcome
         @usableFromInline let estimateMap: (VirtualAddress, UInt64, PhysicalAddress?) throws(PageTableError) -> TableEstimate
@@ -210,6 +221,8 @@ extension AnyPageTable {
              cut: @escaping (VirtualAddress) -> RangeOutcome,
              readAndClearDirty: @escaping (VirtualAddress, UInt64) -> DirtyRanges,
              simulateHardwareWrite: @escaping (VirtualAddress) -> HardwareWrite,
+             collapse: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
+             attributeChangeNeedsBreak: @escaping (MapAttributes, MapAttributes, UInt64) -> Bool,
              reserve: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
              release: @escaping (VirtualAddress, UInt64) -> RangeOutcome,
              estimateMap: @escaping (VirtualAddress, UInt64, PhysicalAddress?) throws(PageTableError) -> TableEstimate,
@@ -232,6 +245,8 @@ extension AnyPageTable {
             self.cut = cut
             self.readAndClearDirty = readAndClearDirty
             self.simulateHardwareWrite = simulateHardwareWrite
+            self.collapse = collapse
+            self.attributeChangeNeedsBreak = attributeChangeNeedsBreak
             self.reserve = reserve
             self.release = release
             self.estimateMap = estimateMap

@@ -41,6 +41,9 @@ public struct PageTableError: Error, Hashable, Sendable, CustomStringConvertible
         /// cannot be prepared as asked (``PageTable/prepare(_:)`` of a protect after
         /// operations that may change the shared tables).
         case unsupported = "unsupported"
+        /// A collapse found a leaf that does not continue the run before it (another output
+        /// or other attributes), so the range cannot become one block.
+        case notUniform = "not-uniform"
 
         /// The stable, hyphenated name, for example `already-mapped`.
         public var name: String { rawValue }

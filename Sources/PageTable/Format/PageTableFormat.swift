@@ -117,7 +117,7 @@ public protocol PageTableFormat: Sendable {
     /// in smaller leaves -- or such a table by the one leaf -- with the invalidation only
     /// after the write, no break-before-make (ARM FEAT_BBM level 2, x86-64, RISC-V). Default
     /// `false`, strict: such a change needs the entry made invalid and invalidated first, so
-    /// ``PageTable/cut(iova:)`` refuses it (as a later `collapse` will), and the TLB
+    /// ``PageTable/cut(iova:)`` and ``PageTable/collapse(iova:size:)`` refuse it, and the TLB
     /// model reports it as a violation. A change of output address always needs the break.
     var allowsLeafSizeChangeWithoutBreak: Bool { get }
 
@@ -144,6 +144,13 @@ public protocol PageTableFormat: Sendable {
     /// is not enabled to make). Default: unchanged for leaves whose attributes grant write,
     /// `nil` otherwise -- right for hardware that never writes into tables.
     func afterHardwareWrite(_ descriptor: Descriptor, level: Int) -> Descriptor?
+    /// Whether rewriting the live leaf descriptor `old` of `level` into `new` -- the same
+    /// size and output, other attribute bits -- needs break-before-make on this hardware (ARM:
+    /// a change of memory type, cacheability or shareability). Default `false`: attribute
+    /// changes are made in place and invalidated after the write.
+    /// ``PageTable/protect(iova:size:attributes:)`` refuses a change for which this is `true`,
+    /// and the TLB model reports one made in place as a violation.
+    func leafChangeNeedsBreak(from old: Descriptor, to new: Descriptor, level: Int) -> Bool
 }
 
 extension PageTableFormat {
@@ -172,6 +179,8 @@ extension PageTableFormat {
     @inlinable public func afterHardwareWrite(_ descriptor: Descriptor, level: Int) -> Descriptor? {
         attributes(ofLeaf: descriptor, level: level).access.contains(.write) ? descriptor : nil
     }
+    /// Default: every attribute change may be made in place.
+    @inlinable public func leafChangeNeedsBreak(from old: Descriptor, to new: Descriptor, level: Int) -> Bool { false }
 
     /// Default: not promised; every leaf is built with ``leafDescriptor(template:outputAddress:level:)``.
     @inlinable public func linearLeafStride(level: Int) -> Descriptor? { nil }

@@ -36,8 +36,8 @@ public struct CommitError: Error, Hashable, Sendable {
     /// The full error, with its address and message.
     public var error: PageTableError
 
-    /// The error as a commit reports it; `nil` for `out-of-memory` and `unsupported` (no batch
-    /// operation cuts), which a commit cannot meet.
+    /// The error as a commit reports it; `nil` for `out-of-memory`, `unsupported` and
+    /// `not-uniform` (no batch operation cuts or collapses), which a commit cannot meet.
     init?(_ error: PageTableError) {
         // A switch, not `Kind(rawValue:)`: comparing the names would pull in String's Unicode tables.
         switch error.kind {
@@ -47,7 +47,7 @@ public struct CommitError: Error, Hashable, Sendable {
         case .misaligned: kind = .misaligned
         case .outOfRange: kind = .outOfRange
         case .invalidAttributes: kind = .invalidAttributes
-        case .outOfMemory, .unsupported: return nil
+        case .outOfMemory, .unsupported, .notUniform: return nil
         }
         self.error = error
     }

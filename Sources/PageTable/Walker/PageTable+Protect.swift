@@ -4,7 +4,10 @@ extension PageTable {
     ///
     /// The range must be covered by whole leaves: like ``unmap(iova:size:)``, it stops with
     /// `not-mapped` at the first hole and with `partial-leaf` at a leaf that starts before
-    /// `iova` or ends after the range (leaves are never split), and the outcome's
+    /// `iova` or ends after the range (leaves are never split), with `unsupported` at a leaf
+    /// whose change the hardware allows only with break-before-make
+    /// (``PageTableFormat/leafChangeNeedsBreak(from:to:level:)``: on ARM a new memory type,
+    /// cacheability or shareability; the range would fault meanwhile), and the outcome's
     /// ``RangeOutcome/bytes`` is exactly the prefix whose leaves now carry `attributes`; nothing
     /// past it changed. Validation errors (`misaligned`, `out-of-range`, `invalid-attributes`)
     /// change nothing. Shared tables are copied before an edit (`out-of-memory` if that fails,
@@ -22,9 +25,10 @@ extension PageTable {
     @inlinable
     mutating func protectRange(iova: VirtualAddress, size: UInt64, attributes: MapAttributes) -> RangeOutcome {
         let range: Range<VirtualAddress>
+        let encoded: Format.EncodedAttributes
         do throws(PageTableError) {
             range = try checkInputRange(iova, size: size)
-            _ = try encode(attributes)
+            encoded = try encode(attributes)
         } catch {
             return RangeOutcome(bytes: 0, error: error)
         }
@@ -40,6 +44,7 @@ extension PageTable {
                 stop = .partialLeaf(inputAddress(address), leafStart: inputAddress(leafStart), leafSize: leafSize)
                 break
             }
+            if let refusal = breakNeeded(leaf, at: address, encoded) { stop = refusal; break }
             address &+= leafSize
         }
         guard address > range.lowerBound else { return RangeOutcome(bytes: 0, error: stop) }
@@ -50,5 +55,18 @@ extension PageTable {
                                  }, postTable: { _ in })
         if edited.error != nil { return edited }
         return RangeOutcome(bytes: edited.bytes, error: stop)
+    }
+
+    /// `unsupported` if rewriting `leaf` (found at its first address `address`) with `encoded`
+    /// needs break-before-make, else `nil`.
+    @inlinable
+    func breakNeeded(_ leaf: (descriptor: Format.Descriptor, level: Int, base: PhysicalAddress, sizeShift: Int),
+                     at address: VirtualAddress, _ encoded: Format.EncodedAttributes) -> PageTableError? {
+        let contiguous = leaf.sizeShift > shapes[leaf.level].itemShift
+        let new = format.leafDescriptor(template: format.leafTemplate(encoded, level: leaf.level, contiguous: contiguous),
+                                        outputAddress: leaf.base, level: leaf.level)
+        guard format.leafChangeNeedsBreak(from: leaf.descriptor, to: new, level: leaf.level) else { return nil }
+        return PageTableError(.unsupported, at: inputAddress(address),
+                              "the new attributes of the leaf at \(hex(inputAddress(address))) need break-before-make on \(format.name)")
     }
 }

@@ -29,7 +29,7 @@ enum BatchCheck {
                 let operation = generator.next(model: model, using: &random)
                 described.append("\(operation)")
                 switch operation {
-                case .cut: continue  // Not drawn here (the generator's cuts are off).
+                case .cut, .collapse: continue  // Not drawn here (the generator's cuts are off).
                 case .map(let iova, let pa, let size, let attributes) where Int.random(in: 0..<4, using: &random) == 0:
                     let pages = generator.pageList(pa: pa, size: size, using: &random)
                     described[described.count - 1] = "map-list \(hex(iova)) "

@@ -38,7 +38,7 @@ enum EstimateCheck {
             let operation = step < opening.count ? opening[step] : generator.next(model: model, using: &random)
             log.at(step: step, "\(operation)")
             switch operation {
-            case .cut: continue  // Not drawn here (the generator's cuts are off).
+            case .cut, .collapse: continue  // Not drawn here (the generator's cuts are off).
             case .repeatPage(let iova, let pa, let pageSize, let size, let attributes):
                 let estimate = try modelled.table.estimateRepeat(iova: input(iova), size: size, pageSize: pageSize)
                 let requests = modelled.allocator.requests

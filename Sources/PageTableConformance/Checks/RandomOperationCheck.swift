@@ -2,8 +2,8 @@ import PageTable
 import PageTableTestSupport
 
 /// Model-based random operations: thousands of seeded maps, page-list maps, protects, unmaps,
-/// cuts and repeats (with hardware writes and dirty reads between them, ``DirtySteps``), every
-/// outcome and every translation compared with ``ReferenceModel``, every
+/// cuts, collapses and repeats (with hardware writes and dirty reads between them,
+/// ``DirtySteps``), every outcome and every translation compared with ``ReferenceModel``, every
 /// cached translation and walk compared with the table by ``TLBModel``, every operation's
 /// descriptor writes checked by it for break-before-make.
 ///
@@ -32,7 +32,8 @@ enum RandomOperationCheck {
         let wanted: Set<String> = ["map ok", "map already-mapped", "map invalid-attributes", "repeat ok",
                                    "repeat already-mapped", "map-list ok", "map-list already-mapped", "protect ok",
                                    "protect not-mapped", "unmap ok", "unmap not-mapped", "unmap partial-leaf"]
-        let wantedCuts: Set<String> = format.allowsLeafSizeChangeWithoutBreak ? ["cut ok", "cut unsupported"] : ["cut unsupported"]
+        let wantedCuts: Set<String> = format.allowsLeafSizeChangeWithoutBreak
+            ? ["cut ok", "cut unsupported", "collapse ok", "collapse not-mapped"] : ["cut unsupported", "collapse unsupported"]
         let wantedDirty = DirtySteps.wanted(format)
         let leafSizes = Set(format.geometry.leafSizeShifts.map { UInt64(1) << UInt64($0) })
         // One leaf of every size up front, each at its own aligned place, so that no seed can
@@ -107,13 +108,21 @@ enum RandomOperationCheck {
                                    "refused attributes must protect nothing with invalid-attributes; got \(outcome)")
                     continue
                 }
-                let expected = model.protect(iova, size, attributes)
+                let expected = model.protect(iova, size, attributes) {
+                    modelled.table.attributeChangeNeedsBreak(from: $0.attributes, to: $1, leafSize: $0.size)
+                }
                 try log.expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error,
                                "got \(outcome), the model says \(expected)")
             case .cut(let iova, _):
                 let outcome = modelled.table.cut(iova: input(iova))
                 let expected = model.cut(iova, allowed: format.allowsLeafSizeChangeWithoutBreak)
                 seenOutcomes.insert("cut " + (outcome.error?.kind.name ?? "ok"))
+                try log.expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error,
+                               "got \(outcome), the model says \(expected)")
+            case .collapse(let iova, let size):
+                let outcome = modelled.table.collapse(iova: input(iova), size: size)
+                let expected = model.collapse(iova, size, allowed: format.allowsLeafSizeChangeWithoutBreak)
+                seenOutcomes.insert("collapse " + (outcome.error?.kind.name ?? "ok"))
                 try log.expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error,
                                "got \(outcome), the model says \(expected)")
             case .unmap(let iova, let size):

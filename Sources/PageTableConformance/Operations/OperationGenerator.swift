@@ -9,12 +9,16 @@ import PageTableTestSupport
 struct OperationGenerator {
     let geometry: TableGeometry
     let leafShifts: [Int]
+    /// The single-leaf sizes above the smallest level, smallest first: what a collapse makes.
+    let blockSizes: [UInt64]
     let window: UInt64
     let origin: UInt64
     /// Maps are kept under this many smallest pages unless both addresses allow large leaves.
     let pageBudget: UInt64 = 2048
-    /// Whether cuts are drawn (only the random-operation check runs them).
+    /// Whether cuts and collapses are drawn (only the random-operation check runs them).
     var cuts = false
+    /// The leaf the last drawn cut aimed at: often collapsed back next.
+    var lastCut: Range<UInt64>? = nil
 
     /// A generator whose window starts at table address 0, or with `atTop` ends at the top
     /// of the table's range: for upper-range and sign-extended tables the top of the 64-bit
@@ -22,12 +26,20 @@ struct OperationGenerator {
     init(geometry: TableGeometry, atTop: Bool = false) {
         self.geometry = geometry
         leafShifts = geometry.leafSizeShifts
+        blockSizes = (1..<geometry.levelCount).filter { geometry[$0].allowsLeaf }.map { geometry[$0].itemSize }
         let span = geometry.inputRange == .signExtended ? geometry.inputLimit >> 1 : geometry.inputLimit
         window = min(span, (1 << UInt64(leafShifts.last!)) * 8)
         origin = atTop ? geometry.inputLimit - window : 0
     }
 
     mutating func next(model: ReferenceModel, using random: inout SeededGenerator) -> Operation {
+        if let cut = lastCut {
+            lastCut = nil
+            // The block the cut leaf lies in, back into one leaf (the leaf itself where it is a block).
+            if Bool.random(using: &random), let size = blockSizes.first(where: { $0 >= UInt64(cut.count) }) {
+                return .collapse(iova: cut.lowerBound & ~(size - 1), size: size)
+            }
+        }
         let shift = leafShifts.randomElement(using: &random)!
         let unit: UInt64 = 1 << UInt64(shift)
         let units = UInt64.random(in: 1...3, using: &random)
@@ -49,7 +61,13 @@ struct OperationGenerator {
             }
             if cuts, Int.random(in: 0..<6, using: &random) == 0, let leaf = model.leaves.randomElement(using: &random) {
                 // Cut a leaf, anywhere inside it (a page is refused: nothing smaller).
+                lastCut = leaf.start..<leaf.end
                 return .cut(iova: leaf.start + UInt64.random(in: 0..<leaf.size, using: &random), leaf: leaf.start..<leaf.end)
+            }
+            if cuts, Int.random(in: 0..<6, using: &random) == 0, let leaf = model.leaves.randomElement(using: &random),
+               let size = blockSizes.filter({ $0 > leaf.size }).randomElement(using: &random) {
+                // Collapse the block around a leaf: mostly holes and mixed runs, refused.
+                return .collapse(iova: leaf.start & ~(size - 1), size: size)
             }
             return .unmap(iova: iova, size: size)
         }
