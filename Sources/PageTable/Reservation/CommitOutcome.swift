@@ -29,6 +29,10 @@ public struct CommitError: Error, Hashable, Sendable {
         case outOfRange = "out-of-range"
         /// No read and no write, or a combination the format cannot express.
         case invalidAttributes = "invalid-attributes"
+        /// A protect whose change of a live leaf needs break-before-make on this hardware
+        /// (on ARM a new memory type, see ``PageTableFormat/leafChangeNeedsBreak(from:to:level:)``);
+        /// the leaves before it were protected.
+        case unsupported
     }
 
     /// The kind of failure.
@@ -36,8 +40,8 @@ public struct CommitError: Error, Hashable, Sendable {
     /// The full error, with its address and message.
     public var error: PageTableError
 
-    /// The error as a commit reports it; `nil` for `out-of-memory`, `unsupported` and
-    /// `not-uniform` (no batch operation cuts or collapses), which a commit cannot meet.
+    /// The error as a commit reports it; `nil` for `out-of-memory` and `not-uniform` (no batch
+    /// operation collapses), which a commit cannot meet.
     init?(_ error: PageTableError) {
         // A switch, not `Kind(rawValue:)`: comparing the names would pull in String's Unicode tables.
         switch error.kind {
@@ -47,7 +51,8 @@ public struct CommitError: Error, Hashable, Sendable {
         case .misaligned: kind = .misaligned
         case .outOfRange: kind = .outOfRange
         case .invalidAttributes: kind = .invalidAttributes
-        case .outOfMemory, .unsupported, .notUniform: return nil
+        case .unsupported: kind = .unsupported
+        case .outOfMemory, .notUniform: return nil
         }
         self.error = error
     }

@@ -52,7 +52,9 @@ enum BatchCheck {
                     sharingChanged = true
                     batch.append(.protect(iova: input(iova), size: size, attributes: attributes))
                     expected.append((try? format.encode(attributes)) == nil ? (0, .invalidAttributes)
-                                    : model.protect(iova, size, attributes))
+                                    : model.protect(iova, size, attributes) {
+                                        modelled.table.attributeChangeNeedsBreak(from: $0.attributes, to: $1, leafSize: $0.size)
+                                    })
                 case .unmap(let iova, let size):
                     sharingChanged = true
                     batch.append(.unmap(iova: input(iova), size: size))

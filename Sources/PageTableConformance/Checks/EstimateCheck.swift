@@ -56,7 +56,11 @@ enum EstimateCheck {
                 let estimate = try modelled.table.estimateProtect(iova: input(iova), size: size)
                 let requests = modelled.allocator.requests
                 let outcome = modelled.table.protect(iova: input(iova), size: size, attributes: attributes)
-                if (try? format.encode(attributes)) != nil { _ = model.protect(iova, size, attributes) }
+                if (try? format.encode(attributes)) != nil {
+                    _ = model.protect(iova, size, attributes) {
+                        modelled.table.attributeChangeNeedsBreak(from: $0.attributes, to: $1, leafSize: $0.size)
+                    }
+                }
                 let copies = modelled.allocator.requests - requests
                 try log.expect(outcome.isComplete ? copies == estimate.tables : copies <= estimate.tables,
                                "copied \(copies) tables, estimated \(estimate) (\(outcome))")
