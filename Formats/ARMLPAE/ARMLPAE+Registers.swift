@@ -27,7 +27,7 @@ extension ARMLPAE {
     /// Stage 2: `VTTBR` (the root; VMID 0) and `VTCR` (T0SZ, SL0 from the start level, walk
     /// attributes, TG0, PS, RES1 bit 31).
     public func registers(root: PhysicalAddress) -> [HardwareRegister] {
-        let ias = UInt64(configuration.inputAddressBits)
+        let ias = UInt64(geometry.inputAddressBits)  // The current size, with a dynamic top.
         // Walk attributes: write-back inner/outer and inner-shareable when coherent.
         let walk: UInt64 = configuration.coherentWalk ? (1 << 8 | 1 << 10 | 3 << 12) : (2 << 12)
         let granuleField: UInt64

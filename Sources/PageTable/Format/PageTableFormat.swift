@@ -114,6 +114,13 @@ public protocol PageTableFormat: Sendable {
     /// ``PageTable/cut(iova:)`` refuses it (as a later `collapse` will), and the TLB
     /// model reports it as a violation. A change of output address always needs the break.
     var allowsLeafSizeChangeWithoutBreak: Bool { get }
+
+    /// Dynamic top: the format one level taller than this one, with the entry of its new top
+    /// table that takes the current top table, or `nil` when the top cannot grow (the
+    /// default). A map beyond the input range grows the table with these steps until it
+    /// covers the map (`docs/semantics.md`, "Dynamic top"). Only formats whose top table is a
+    /// full, ordinary table of the level below the grown top may return a step.
+    func grownTop() -> TopGrowth<Self>?
 }
 
 extension PageTableFormat {
@@ -125,6 +132,9 @@ extension PageTableFormat {
 
     /// Default: strict break-before-make.
     public var allowsLeafSizeChangeWithoutBreak: Bool { false }
+
+    /// Default: the top never grows.
+    public func grownTop() -> TopGrowth<Self>? { nil }
 
     /// Default: not promised; every leaf is built with ``leafDescriptor(template:outputAddress:level:)``.
     @inlinable public func linearLeafStride(level: Int) -> Descriptor? { nil }

@@ -26,17 +26,17 @@ extension PageTable {
         }
         let survey = ImageSurvey(format: format, memory: memory, root: root)
         guard survey.problems.isEmpty else { throw ImageProblems(survey.problems) }
-        self.format = format
+        self.currentFormat = format
         self.memory = memory
         self.allocator = allocator
         self.invalidator = invalidator
         self.geometry = geometry
-        self.root = root
+        self.currentRoot = root
         self.needsCacheMaintenance = memory.requiresCacheMaintenance
         self.counters = TableCounters()
         self.lastEncoding = nil
         self.tearDown = { table in table.freeEverything() }
-        shapes = .allocate(capacity: geometry.levelCount)
+        shapes = .allocate(capacity: TableGeometry.maximumLevels)
         for level in 0..<geometry.levelCount { (shapes + level).initialize(to: geometry[level]) }
         for (table, level) in survey.levels {
             counters.add(bytes: geometry[level].tableBytes)

@@ -75,6 +75,11 @@ extension PageTable {
         let range: Range<VirtualAddress>
         do throws(PageTableError) {
             range = try checkInputRange(iova, size: size)
+        } catch {
+            return mapAfterGrowingTop(iova: iova, to: physicalAddress, size: size, attributes: attributes,
+                                      largestLeafShift: largestLeafShift, refused: error)
+        }
+        do throws(PageTableError) {
             try checkOutputRange(physicalAddress, size: size, iova: iova)
             encoded = try encode(attributes)
         } catch {

@@ -23,19 +23,28 @@
 /// `docs/concurrency.md`).
 public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator: TableAllocator,
                         Invalidator: TLBInvalidator>: ~Copyable {
-    /// The format description.
-    public let format: Format
+    /// The format description. It changes only when the top grows (``PageTableFormat/grownTop()``,
+    /// dynamic top), between operations, never inside a walk.
+    @inlinable public var format: Format { currentFormat }
+    @usableFromInline var currentFormat: Format
     /// The memory tables live in.
     public let memory: Memory
     /// The allocator tables come from.
     public let allocator: Allocator
     /// The hardware's TLB maintenance.
     public let invalidator: Invalidator
-    /// Physical address of the top table, which the hardware register points at.
-    public let root: PhysicalAddress
+    /// Physical address of the top table, which the hardware register points at. It changes
+    /// only when the top grows (dynamic top).
+    @inlinable public var root: PhysicalAddress { currentRoot }
+    @usableFromInline var currentRoot: PhysicalAddress
+    /// Called when the top grows (dynamic top), with the new root and registers, before any
+    /// descriptor reachable only through the new root is written (`docs/semantics.md`).
+    public var onTopChange: ((TopChange) -> Void)?
 
-    @usableFromInline let geometry: TableGeometry
-    /// The levels' shapes in a flat buffer: one load per field in the walker's loops.
+    /// The format's geometry, cached; replaced with the format when the top grows.
+    @usableFromInline var geometry: TableGeometry
+    /// The levels' shapes in a flat buffer: one load per field in the walker's loops. It has
+    /// room for ``TableGeometry/maximumLevels`` levels, so a growing top only adds one.
     @usableFromInline let shapes: UnsafeMutablePointer<LevelGeometry>
     /// Whether table writes must be cleaned to memory before the walker can see them.
     @usableFromInline let needsCacheMaintenance: Bool
@@ -67,7 +76,7 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
             precondition(format.decode(0, level: level) == .empty,
                          "\(format.name): an all-zero descriptor must decode as empty (level \(level))")
         }
-        self.format = format
+        self.currentFormat = format
         self.memory = memory
         self.allocator = allocator
         self.invalidator = invalidator
@@ -75,14 +84,15 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
         self.needsCacheMaintenance = memory.requiresCacheMaintenance
         self.counters = TableCounters()
         self.lastEncoding = nil
+        self.onTopChange = nil
         self.tearDown = { table in table.freeEverything() }
         let top = geometry[geometry.topLevel]
         guard let root = Self.allocateTable(top, limit: geometry.tableAddressLimit, memory: memory, allocator: allocator) else {
             throw PageTableError(.outOfMemory, at: 0, "no \(top.tableBytes)-byte top table could be allocated "
                                  + "at or below \(hex(geometry.tableAddressLimit)), the highest address the format can point at")
         }
-        self.root = root
-        shapes = .allocate(capacity: geometry.levelCount)
+        self.currentRoot = root
+        shapes = .allocate(capacity: TableGeometry.maximumLevels)
         for level in 0..<geometry.levelCount { (shapes + level).initialize(to: geometry[level]) }
         counters.add(bytes: top.tableBytes)
         makeVisible(root, bytes: top.tableBytes)
