@@ -34,6 +34,7 @@ extension FormatEntry {
                                                           outputAddressBits: outputBits, coherentWalk: !settings.nonCoherent,
                                                           contiguousHint: !settings.flag("no-contiguous"), vaRange: vaRange)
                 configuration.breakBeforeMakeLevel = breakBeforeMake
+                configuration.dynamicTop = settings.dynamicTop
                 format = try ARMLPAE(configuration)
             } catch {
                 throw UsageError("invalid \(ARMLPAE.formatName) configuration: \(error)")
@@ -45,6 +46,8 @@ extension FormatEntry {
                 "oas": .integer(Int64(outputBits)),
             ]
             if vaRange == .upper { parameters["vaRange"] = .string(vaRange.rawValue) }  // Lower: as before.
+            // The manifest's "ias" is then the size the table has grown to (ImageManifest).
+            if settings.dynamicTop { (parameters["dynamicTop"], parameters["maximumIas"]) = (.string("on"), parameters["ias"]) }
             return try makeTable(format, memory: memory, allocator: allocator, parameters: parameters)
         })
 }

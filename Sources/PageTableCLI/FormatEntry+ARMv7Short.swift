@@ -22,6 +22,8 @@ extension FormatEntry {
         // The whole-memory allocator offered is not used: the memory is split into the zone and
         // the rest, each with an allocator of its own.
         build: { (settings, memory, _) throws(UsageError) in
+            try settings.refuseDynamicTop(ARMv7Short.formatName, because: "the short-descriptor format always has "
+                                          + "exactly two levels")
             let zoneBytes = try armV7ShortZoneBytes(settings, memory: memory)
             let allocator = armV7ShortAllocator(memory: memory, zoneBytes: zoneBytes)
             let format = ARMv7Short(coherentWalk: !settings.nonCoherent)

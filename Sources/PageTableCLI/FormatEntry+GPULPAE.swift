@@ -14,6 +14,8 @@ extension FormatEntry {
                          summary: "output-address size in bits"),
         ],
         build: { (settings, memory, allocator) throws(UsageError) in
+            try settings.refuseDynamicTop(GPULPAE.formatName, because: "not offered: the GPU address space keeps the "
+                                          + "one layout its driver programs (give --ias)")
             let inputBits = try settings.integer("ias")
             let outputBits = try settings.integer("oas")
             let format: GPULPAE

@@ -15,6 +15,10 @@ import PageTableKit
 /// }
 /// ```
 ///
+/// With `--dynamic-top` (`"dynamicTop": "on"`), `root`, `registers` and `ias` are those of the
+/// table as grown at export, and `maximumIas` is the `--ias` given: a loader builds the format
+/// at `ias`, without the option, and adopts the image as it is.
+///
 /// Addresses and register values are `0x` hex strings (JSON numbers cannot hold every 64-bit
 /// value exactly); sizes are numbers. `memory.bin` holds the `imageSize` bytes of physical
 /// memory from `imageBase`: the whole memory (`memoryBase`, `memorySize`) unless the export was
@@ -34,6 +38,7 @@ struct ImageManifest {
         members["imageBase"] = .string((memory.base &+ UInt64(image.lowerBound)).hexadecimal)
         members["imageSize"] = .integer(Int64(image.count))
         members["root"] = .string(table.root.hexadecimal)
+        if members["dynamicTop"] != nil { members["ias"] = .integer(Int64(table.geometry.inputAddressBits)) }
         members["registers"] = .object(Dictionary(table.registers.map { ($0.name, .string($0.value.hexadecimal)) },
                                                   uniquingKeysWith: { _, last in last }))
         json = .object(members)

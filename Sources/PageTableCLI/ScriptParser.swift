@@ -20,6 +20,7 @@ import PageTableKit
 /// map-list IOVA PROT PA:SIZE PA:SIZE ...  # a page list to consecutive addresses, one call
 /// protect IOVA SIZE PROT    # new attributes for the range's leaves, same translation
 /// cut IOVA                  # the leaf holding IOVA split into the next smaller leaves
+/// top                       # the current top: levels, input bits, root (--dynamic-top grows it)
 /// ```
 ///
 /// The parser works on UTF-8 bytes: scripts are ASCII, and a byte-level scan keeps long
@@ -130,7 +131,11 @@ enum ScriptParser {
             try expect(operands, count: 1, for: "cut", syntax: "IOVA")
             return .cut(iova: try number(operands[operands.startIndex]))
         }
-        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, map-list, unmap, protect, cut, translate, walk, repeat, fail-alloc, reserve, release, estimate or estimate-reserve)")
+        if name.elementsEqual("top".utf8) {
+            try expect(operands, count: 0, for: "top", syntax: "")
+            return .top
+        }
+        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, map-list, unmap, protect, cut, translate, walk, repeat, fail-alloc, reserve, release, estimate, estimate-reserve or top)")
     }
 
     /// The operations that take `IOVA SIZE`.

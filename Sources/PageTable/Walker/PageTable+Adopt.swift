@@ -36,6 +36,7 @@ extension PageTable {
         self.counters = TableCounters()
         self.lastEncoding = nil
         self.tearDown = { table in table.freeEverything() }
+        self.mapBeyondTop = { $0.mapAfterGrowingTop(iova: $1, to: $2, size: $3, attributes: $4, largestLeafShift: $5, refused: $6) }
         shapes = .allocate(capacity: TableGeometry.maximumLevels)
         for level in 0..<geometry.levelCount { (shapes + level).initialize(to: geometry[level]) }
         for (table, level) in survey.levels {

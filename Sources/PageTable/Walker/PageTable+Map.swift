@@ -76,8 +76,7 @@ extension PageTable {
         do throws(PageTableError) {
             range = try checkInputRange(iova, size: size)
         } catch {
-            return mapAfterGrowingTop(iova: iova, to: physicalAddress, size: size, attributes: attributes,
-                                      largestLeafShift: largestLeafShift, refused: error)
+            return mapBeyondTop(&self, iova, physicalAddress, size, attributes, largestLeafShift, error)
         }
         do throws(PageTableError) {
             try checkOutputRange(physicalAddress, size: size, iova: iova)

@@ -65,6 +65,11 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
     /// initializer, so it is the teardown specialised for this table's types; `deinit` itself
     /// is never specialised and would walk the tree through witness tables.
     @usableFromInline let tearDown: (borrowing PageTable) -> Void
+    /// The map beyond the input range (``mapAfterGrowingTop(iova:to:size:attributes:largestLeafShift:refused:)``),
+    /// formed in the initializer for the same reason: called through it, the map's hot body
+    /// is the same for every format and merged specialisations pass nothing extra for it.
+    @usableFromInline let mapBeyondTop: (inout PageTable, VirtualAddress, PhysicalAddress, UInt64, MapAttributes, Int,
+                                         PageTableError) -> RangeOutcome
 
     /// Creates an empty table: allocates and zeroes the top table.
     ///
@@ -86,6 +91,7 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
         self.lastEncoding = nil
         self.onTopChange = nil
         self.tearDown = { table in table.freeEverything() }
+        self.mapBeyondTop = { $0.mapAfterGrowingTop(iova: $1, to: $2, size: $3, attributes: $4, largestLeafShift: $5, refused: $6) }
         let top = geometry[geometry.topLevel]
         guard let root = Self.allocateTable(top, limit: geometry.tableAddressLimit, memory: memory, allocator: allocator) else {
             throw PageTableError(.outOfMemory, at: 0, "no \(top.tableBytes)-byte top table could be allocated "
