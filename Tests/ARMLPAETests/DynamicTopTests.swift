@@ -170,6 +170,22 @@ import Testing
         #expect(table.invariantViolations().isEmpty)
     }
 
+    /// An empty old top is not kept (freed at the map's sync): the grown table is then exactly
+    /// the table of the maximum size, where a large leaf may cover the old range.
+    @Test func anEmptyTopIsReplacedNotLinked() throws {
+        let fixture = TableFixture()
+        var table = try fixture.makeTable(try Self.format(.size64K, ias: 42, vaRange: .upper))
+        let oldRoot = table.root
+        var changes = 0
+        table.onTopChange = { _ in changes += 1 }
+        // A 16 GiB group over the top of the range, the old 512 MiB top's span included.
+        #expect(table.map(iova: 0xFFFF_FFFC_0000_0000, to: 0xD8_0000_0000, size: 16 << 30, attributes: Self.rw).isComplete)
+        #expect(changes == 1 && table.root != oldRoot && table.tableCount == 1 && fixture.allocator.liveBlocks == 1)
+        #expect(table.translate(0xFFFF_FFFE_4699_0000) == 0xDA_4699_0000)
+        #expect(table.unmap(iova: 0xFFFF_FFFE_4699_0000, size: 0x1_0000).error?.kind == .partialLeaf)
+        #expect(table.invariantViolations().isEmpty)
+    }
+
     /// 64K: one level at 29 bits (a single L3 table) grows to two at 42.
     @Test func theSixtyFourKilobyteGranuleGrowsFromOneLevel() throws {
         let fixture = TableFixture()

@@ -46,6 +46,11 @@ extension PageTable {
             steps.append(step)
             current = step.format
         }
+        // An empty old top is not kept: left under the new one it would be an empty table where
+        // a large leaf could go, which maps refuse (a table of the maximum size would not
+        // have it). It is freed at the map's sync, and only the final top is built.
+        let keepsOldRoot = !isEmptyTable(root, level: geometry.topLevel) || reservations.isPinned(root)
+        if !keepsOldRoot { steps = [TopGrowth(format: current, oldRootIndex: 0)] }
         var newRoots: [PhysicalAddress] = []
         for step in steps {
             let geometry = step.format.geometry
@@ -61,13 +66,16 @@ extension PageTable {
             }
             newRoots.append(table)
         }
+        if !keepsOldRoot { gather.unlinkedTables.append((root, shapes[geometry.topLevel].tableBytes)) }
         for (table, step) in zip(newRoots, steps) {
             let geometry = step.format.geometry
             let top = geometry.topLevel
-            items(table)[step.oldRootIndex] = step.format.tableDescriptor(address: root, level: top)
-            makeVisible(table, bytes: geometry[top].tableBytes)
+            if keepsOldRoot {
+                items(table)[step.oldRootIndex] = step.format.tableDescriptor(address: root, level: top)
+                makeVisible(table, bytes: geometry[top].tableBytes)
+            }
             counters.add(bytes: geometry[top].tableBytes)
-            (shapes + top).initialize(to: geometry[top])
+            for level in self.geometry.topLevel...top { (shapes + level).initialize(to: geometry[level]) }
             // Reservations keep table addresses: an upper range's move up by the growth.
             let shift = geometry.tableAddress(of: self.geometry.inputAddress(ofTable: 0))
             for index in reservations.reservations.indices {

@@ -1,6 +1,6 @@
 /// What a growing top tells its caller (``PageTable/onTopChange``): the new top table and the
-/// hardware registers that make the MMU walk it. Load them before the hardware needs any
-/// address beyond the old input range; the old registers keep working until then.
+/// hardware registers that make the MMU walk it. Load them in the callback: the table's
+/// invalidate-all follows it, and an empty old top is freed when the map ends.
 public struct TopChange: Hashable, Sendable {
     /// The new top table's physical address.
     public var root: PhysicalAddress
