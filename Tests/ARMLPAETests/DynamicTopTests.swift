@@ -186,6 +186,23 @@ import Testing
         #expect(table.invariantViolations().isEmpty)
     }
 
+    /// On memory the walker does not snoop, the new top is cleaned before the hardware reads
+    /// it, in both paths (an empty top replaced, a top kept below the new one).
+    @Test(arguments: [false, true])
+    func aNonCoherentWalkerSeesTheGrownTop(mapsFirst: Bool) throws {
+        var modelled = try ModelledTable(try Self.format(.size64K, ias: 42, vaRange: .upper), base: 0x8000_0000,
+                                         size: 16 << 20, coherent: false)
+        if mapsFirst {
+            #expect(modelled.table.map(iova: 0xFFFF_FFFF_FFFF_0000, to: 0x4000_0000, size: 0x1_0000, attributes: Self.rw).isComplete)
+        }
+        #expect(modelled.table.map(iova: 0xFFFF_FC00_0000_0000, to: 0x5000_0000, size: 0x1_0000, attributes: Self.rw).isComplete)
+        #expect(modelled.tlb.root == modelled.table.root)
+        let probes: [UInt64] = [0xFFFF_FC00_0000_0000, 0xFFFF_FFFF_FFFF_0000]
+        #expect(modelled.staleness(probes: probes).isEmpty, "\(modelled.staleness(probes: probes))")
+        #expect(modelled.tlb.translate(0xFFFF_FC00_0000_0010) == 0x5000_0010)
+        #expect(modelled.tlb.translate(0xFFFF_FFFF_FFFF_0010) == (mapsFirst ? 0x4000_0010 : nil))
+    }
+
     /// 64K: one level at 29 bits (a single L3 table) grows to two at 42.
     @Test func theSixtyFourKilobyteGranuleGrowsFromOneLevel() throws {
         let fixture = TableFixture()

@@ -70,10 +70,8 @@ extension PageTable {
         for (table, step) in zip(newRoots, steps) {
             let geometry = step.format.geometry
             let top = geometry.topLevel
-            if keepsOldRoot {
-                items(table)[step.oldRootIndex] = step.format.tableDescriptor(address: root, level: top)
-                makeVisible(table, bytes: geometry[top].tableBytes)
-            }
+            if keepsOldRoot { items(table)[step.oldRootIndex] = step.format.tableDescriptor(address: root, level: top) }
+            makeVisible(table, bytes: geometry[top].tableBytes)
             counters.add(bytes: geometry[top].tableBytes)
             for level in self.geometry.topLevel...top { (shapes + level).initialize(to: geometry[level]) }
             // Reservations keep table addresses: an upper range's move up by the growth.
