@@ -29,7 +29,7 @@ extension ARMLPAE {
     /// With ``Configuration/dirtyTracking``: `TCR.HA` and `HD` (bits 39, 40), at stage 2
     /// `VTCR.HA` and `HD` (bits 21, 22).
     public func registers(root: PhysicalAddress) -> [HardwareRegister] {
-        let ias = UInt64(configuration.inputAddressBits)
+        let ias = UInt64(geometry.inputAddressBits)  // The current size, with a dynamic top.
         // Walk attributes: write-back inner/outer and inner-shareable when coherent.
         let walk: UInt64 = configuration.coherentWalk ? (1 << 8 | 1 << 10 | 3 << 12) : (2 << 12)
         let granuleField: UInt64

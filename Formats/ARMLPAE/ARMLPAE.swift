@@ -79,6 +79,10 @@ public struct ARMLPAE: PageTableFormat {
         /// set, and writable leaves are written clean with DBM (bit 51): AP[2] set at stage 1,
         /// S2AP[1] clear at stage 2, until the first write makes the hardware flip it. Default off.
         public var dirtyTracking = false
+        /// Dynamic top: the table starts with the fewest levels whose top table is full and
+        /// grows its top when a map needs more input bits, up to ``inputAddressBits`` (see
+        /// ``ARMLPAE/grownTop()``). Default off.
+        public var dynamicTop = false
 
         /// Creates a configuration; defaults are 4 KiB, stage 1, 48-bit in and out, coherent,
         /// contiguous groups on, the lower range.
@@ -124,8 +128,19 @@ public struct ARMLPAE: PageTableFormat {
     public var name: String { Self.formatName }
 
     /// Creates the format for `configuration`, or throws if the architecture cannot express it.
+    /// With ``Configuration/dynamicTop`` the format starts at the smallest size whose top
+    /// table is full; ``Configuration/inputAddressBits`` is the size it may grow to.
     public init(_ configuration: Configuration) throws(ConfigurationError) {
-        let layout = try Layout(configuration)
+        let start = configuration.dynamicTop ? try Self.dynamicTopStart(configuration) : configuration.inputAddressBits
+        try self.init(configuration, inputAddressBits: start)
+    }
+
+    /// The format of `configuration` at `inputAddressBits` (below the configuration's own with
+    /// a dynamic top that has not grown all the way).
+    init(_ configuration: Configuration, inputAddressBits: Int) throws(ConfigurationError) {
+        var sized = configuration
+        sized.inputAddressBits = inputAddressBits
+        let layout = try Layout(sized)
         self.configuration = configuration
         self.geometry = layout.geometry
         self.startLevel = layout.startLevel

@@ -8,7 +8,8 @@ extension CommandLineOptions {
     }
 
     /// Options that take no value.
-    private static let flags: Set<String> = ["stats", "dump", "dump=full", "non-coherent", "export-compact", "explain"]
+    private static let flags: Set<String> = ["stats", "dump", "dump=full", "non-coherent", "export-compact", "explain",
+                                                    "dynamic-top"]
     /// Options common to every format that take a value.
     private static let valued: Set<String> = ["format", "memory-base", "memory-size", "export", "dot", "image", "memory",
                                               "root"]
@@ -128,6 +129,7 @@ extension CommandLineOptions {
         }
         options.formatSettings = FormatSettings(options: format.options, given: values)
         options.formatSettings.nonCoherent = flags.contains("non-coherent")
+        options.formatSettings.dynamicTop = flags.contains("dynamic-top")
         return .run(options)
     }
 

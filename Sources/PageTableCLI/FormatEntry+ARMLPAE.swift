@@ -36,6 +36,7 @@ extension FormatEntry {
                                                           contiguousHint: !settings.flag("no-contiguous"), vaRange: vaRange)
                 configuration.breakBeforeMakeLevel = breakBeforeMake
                 configuration.dirtyTracking = settings.flag("dirty-tracking")
+                configuration.dynamicTop = settings.dynamicTop
                 format = try ARMLPAE(configuration)
             } catch {
                 throw UsageError("invalid \(ARMLPAE.formatName) configuration: \(error)")
@@ -48,6 +49,8 @@ extension FormatEntry {
             ]
             if vaRange == .upper { parameters["vaRange"] = .string(vaRange.rawValue) }  // Lower: as before.
             if format.tracksDirtyState { parameters["dirtyTracking"] = .string("hafdbs") }
+            // The manifest's "ias" is then the size the table has grown to (ImageManifest).
+            if settings.dynamicTop { (parameters["dynamicTop"], parameters["maximumIas"]) = (.string("on"), parameters["ias"]) }
             return try makeTable(format, memory: memory, allocator: allocator, parameters: parameters)
         })
 }

@@ -22,6 +22,8 @@ extension FormatEntry {
         // The allocator offered is not used: its range (the whole memory, or a loaded image's
         // free memory) is split into the zone and the rest, each with an allocator of its own.
         build: { (settings, memory, offered) throws(UsageError) in
+            try settings.refuseDynamicTop(ARMv7Short.formatName, because: "the short-descriptor format always has "
+                                          + "exactly two levels")
             let zoneBytes = try armV7ShortZoneBytes(settings, memory: memory, free: offered.size)
             let allocator = ZonedAllocator(base: offered.base, size: offered.size, zoneBytes: zoneBytes,
                                            objectSize: ARMv7Short.secondLevelTableBytes)

@@ -19,6 +19,8 @@ extension FormatEntry {
                 throw UsageError("\(GPULPAE.formatName): --dirty-tracking is refused: its repeat mappings share tables, "
                                  + "and a hardware dirty update through one entry would show through every other")
             }
+            try settings.refuseDynamicTop(GPULPAE.formatName, because: "not offered: the GPU address space keeps the "
+                                          + "one layout its driver programs (give --ias)")
             let inputBits = try settings.integer("ias")
             let outputBits = try settings.integer("oas")
             let format: GPULPAE

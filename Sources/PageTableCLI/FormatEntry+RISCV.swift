@@ -17,6 +17,9 @@ extension FormatEntry {
             .flag(name: "dirty-tracking", summary: "Svadu (menvcfg/henvcfg.ADUE): leaves start with D clear, set by the hart on a store"),
         ],
         build: { (settings, memory, allocator) throws(UsageError) in
+            try settings.refuseDynamicTop(RISCV.formatName, because: "the stage-1 top is sign-extended (its two halves "
+                                          + "would go to the first and the last entry of a taller root) and the stage-2 "
+                                          + "root is an oversized 16 KiB table (see docs/semantics.md)")
             let mode = try settings.choice("mode", ["sv39": RISCV.Mode.sv39, "sv48": .sv48, "sv57": .sv57])
             let stage = try settings.choice("stage", ["1": RISCV.Stage.stage1, "2": .stage2])
             var configuration = RISCV.Configuration(mode: mode, stage: stage, svnapot: settings.flag("svnapot"),

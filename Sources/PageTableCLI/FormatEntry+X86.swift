@@ -13,6 +13,8 @@ extension FormatEntry {
             .flag(name: "dirty-tracking", summary: "leaves start with D clear, set by the processor on a write (no shared tables)"),
         ],
         build: { (settings, memory, allocator) throws(UsageError) in
+            try settings.refuseDynamicTop(X86_64.formatName, because: "4 -> 5 levels is a CR4.LA57 change, which cannot "
+                                          + "be made while paging is on, and the top is sign-extended (see docs/semantics.md)")
             let levels = try settings.choice("levels", ["4": X86_64.Levels.four, "5": .five])
             let outputBits = try settings.integer("oas")
             let format: X86_64

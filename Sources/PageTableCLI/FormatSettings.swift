@@ -7,6 +7,9 @@ public struct FormatSettings: Hashable, Sendable {
     /// Whether the hardware walker does not snoop CPU caches (`--non-coherent`, every format):
     /// table writes are cleaned, and formats that describe walk cacheability say so.
     public var nonCoherent = false
+    /// Whether the table starts small and grows its top as maps need (`--dynamic-top`, every
+    /// format's entry reads it): formats whose top cannot grow refuse it (``refuseDynamicTop(_:because:)``).
+    public var dynamicTop = false
 
     /// The settings for `options`, each taking its value from `given` (keyed by option name)
     /// or else its default.
@@ -29,6 +32,12 @@ public struct FormatSettings: Hashable, Sendable {
 
     /// Whether flag `name` (a ``FormatOption/flag(name:summary:)``) was given.
     public func flag(_ name: String) -> Bool { value(name) == "on" }
+
+    /// Throws the `--dynamic-top` refusal of format `name` when the option was given.
+    public func refuseDynamicTop(_ name: String, because reason: String) throws(UsageError) {
+        guard dynamicTop else { return }
+        throw UsageError("--dynamic-top does not apply to format '\(name)': \(reason)")
+    }
 
     /// The value of option `name` as an integer (decimal or `0x` hex).
     public func integer(_ name: String) throws(UsageError) -> Int {

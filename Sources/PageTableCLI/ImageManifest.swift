@@ -19,6 +19,9 @@ import PageTableKit
 /// `"svnapot": "on"`), and `"non-coherent": "on"` for `--non-coherent`, so that
 /// `run --image` rebuilds the same configuration. A flag some format records under a member
 /// naming its mechanism (`"dirtyTracking": "hafdbs"` for `--dirty-tracking`) reads as on.
+/// With `--dynamic-top` (`"dynamicTop": "on"`), `root`, `registers` and `ias` are those of the
+/// table as grown at export, and `maximumIas` is the `--ias` given: a loader builds the format
+/// at `ias`, without the option, and adopts the image as it is.
 ///
 /// Addresses and register values are `0x` hex strings (JSON numbers cannot hold every 64-bit
 /// value exactly); sizes are numbers. `memory.bin` holds the `imageSize` bytes of physical
@@ -45,6 +48,7 @@ struct ImageManifest {
         members["imageBase"] = .string((memory.base &+ UInt64(image.lowerBound)).hexadecimal)
         members["imageSize"] = .integer(Int64(image.count))
         members["root"] = .string(table.root.hexadecimal)
+        if members["dynamicTop"] != nil { members["ias"] = .integer(Int64(table.geometry.inputAddressBits)) }
         members["registers"] = .object(Dictionary(table.registers.map { ($0.name, .string($0.value.hexadecimal)) },
                                                   uniquingKeysWith: { _, last in last }))
         json = .object(members)

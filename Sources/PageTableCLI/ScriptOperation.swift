@@ -52,4 +52,7 @@ enum ScriptOperation: Hashable, Sendable {
     /// (``AnyPageTable/mapRepeat(iova:size:physicalAddress:pageSize:attributes:)``); answers
     /// like `map`.
     case mapRepeat(iova: UInt64, physicalAddress: UInt64, pageSize: UInt64, size: UInt64, protection: Protection)
+    /// `top`: answers `top <levels> <input-bits> <root>`, the table's current top (it grows
+    /// with `--dynamic-top`), for example `top 3 39 0x80001000`.
+    case top
 }

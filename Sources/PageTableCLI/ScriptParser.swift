@@ -23,6 +23,7 @@ import PageTableKit
 /// dirty IOVA SIZE           # read and clear the range's dirty state
 /// hw-write IOVA             # the hardware's dirty update on a write to IOVA
 /// collapse IOVA SIZE        # the uniform table under the range made one block again
+/// top                       # the current top: levels, input bits, root (--dynamic-top grows it)
 /// ```
 ///
 /// The parser works on UTF-8 bytes: scripts are ASCII, and a byte-level scan keeps long
@@ -137,7 +138,11 @@ enum ScriptParser {
             try expect(operands, count: 1, for: "hw-write", syntax: "IOVA")
             return .hardwareWrite(iova: try number(operands[operands.startIndex]))
         }
-        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, map-list, unmap, protect, cut, collapse, dirty, hw-write, translate, walk, repeat, fail-alloc, reserve, release, estimate or estimate-reserve)")
+        if name.elementsEqual("top".utf8) {
+            try expect(operands, count: 0, for: "top", syntax: "")
+            return .top
+        }
+        throw ScriptProblem("unknown operation '\(text(name))' (use map, map-all, map-list, unmap, protect, cut, collapse, dirty, hw-write, translate, walk, repeat, fail-alloc, reserve, release, estimate, estimate-reserve or top)")
     }
 
     /// The operations that take `IOVA SIZE`.

@@ -90,6 +90,9 @@ struct ScriptRunner {
             return table.translate(iova)?.hexadecimal ?? "unmapped"
         case .walk(let iova):
             return WalkExplanation(table.trace(iova), levelName: table.levelName).line
+        case .top:
+            let geometry = table.geometry
+            return "top \(geometry.levelCount) \(geometry.inputAddressBits) \(table.root.hexadecimal)"
         }
     }
 

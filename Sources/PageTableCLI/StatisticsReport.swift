@@ -14,6 +14,8 @@ import PageTableKit
 /// ```
 ///
 /// Per-level lines whose count is zero are left out (the first six lines always appear).
+/// With `--dynamic-top` two lines end the report: `levels <n>` and `input-bits <n>`, the size
+/// the top has grown to.
 ///
 /// Leaves are counted as a naive, fully expanded table would hold them: a shared table's
 /// leaves count once per entry that reaches it (the walk costs O(tables), not O(leaves)).
@@ -22,7 +24,7 @@ struct StatisticsReport {
     let lines: [String]
 
     /// Gathers the statistics of `table`.
-    init(_ table: AnyPageTable) {
+    init(_ table: AnyPageTable, dynamicTop: Bool = false) {
         let statistics = table.statistics
         let levels = (0..<table.geometry.levelCount).reversed()
         var lines = [
@@ -37,6 +39,7 @@ struct StatisticsReport {
             .map { "tables-\(table.levelName($0)) \(statistics.tablesPerLevel[$0])" }
         lines += levels.filter { table.geometry[$0].allowsLeaf && statistics.leavesPerLevel[$0] != 0 }
             .map { "leaves-\(table.levelName($0)) \(statistics.leavesPerLevel[$0])" }
+        if dynamicTop { lines += ["levels \(table.geometry.levelCount)", "input-bits \(table.geometry.inputAddressBits)"] }
         self.lines = lines
     }
 }

@@ -54,7 +54,7 @@ enum TableSession {
             if options.explainsFailures { standardError.write("\(scriptName):\(line): \(error)\n") }
         }
         if options.printsStatistics {
-            for line in StatisticsReport(built.table).lines { standardOutput.write(line + "\n") }
+            for line in StatisticsReport(built.table, dynamicTop: options.formatSettings.dynamicTop).lines { standardOutput.write(line + "\n") }
         }
         if options.dumpsTable {
             for line in TableDumper(table: built.table, everyLeaf: options.dumpsEveryLeaf).lines { standardOutput.write(line + "\n") }

@@ -62,8 +62,8 @@ enum Usage {
 
     private static let runSynopsis = """
         usage: pagetable run --format NAME [FORMAT OPTIONS] [--memory-base ADDR] [--memory-size BYTES]
-                             [--non-coherent] [--stats] [--dump[=full]] [--export DIR [--export-compact]]
-                             [--dot FILE] [--explain|-v] SCRIPT
+                             [--non-coherent] [--dynamic-top] [--stats] [--dump[=full]]
+                             [--export DIR [--export-compact]] [--dot FILE] [--explain|-v] SCRIPT
                pagetable run --image DIR [--memory-size BYTES] [...] SCRIPT
                pagetable run --format NAME [FORMAT OPTIONS] --memory FILE --memory-base ADDR
                              (--root ADDR | --register NAME=VALUE...) [--memory-size BYTES] [...] SCRIPT
@@ -101,8 +101,11 @@ enum Usage {
           --memory-size BYTES   size of the simulated memory (default 64M); with --image or --memory,
                                 of the free memory after the image (new tables come only from it)
           --non-coherent        the walker does not snoop CPU caches: table writes are cleaned
+          --dynamic-top         start with the fewest levels and grow the top as maps need, up to
+                                the format's input size (arm-lpae-64 only: --ias is the maximum)
           --stats               after the answers, print statistics lines 'NAME VALUE' (per-level
-                                counts only where not zero)
+                                counts only where not zero; with --dynamic-top also 'levels <n>'
+                                and 'input-bits <n>')
           --dump                then print the table tree, runs of leaves that continue each
                                 other on one line ('... size 4K x512 rw')
           --dump=full           the same with one line per leaf
@@ -169,6 +172,8 @@ enum Usage {
                                         (without PA: a map of smallest pages)
               estimate-reserve IOVA SIZE
                                         'tables <n>': what 'reserve IOVA SIZE' would allocate
+              top                       'top <levels> <input-bits> <root>': the current top
+                                        (it grows with --dynamic-top)
 
             """
 

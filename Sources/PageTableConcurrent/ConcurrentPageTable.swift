@@ -43,14 +43,19 @@ public final class ConcurrentPageTable<Format: PageTableFormat, Memory: TableMem
 
     /// Creates an empty table: allocates and zeroes the top table.
     ///
-    /// Throws `out-of-memory` if the allocator cannot provide the top table. The format's
-    /// descriptors must be 32 or 64 bits wide (every built-in format's are).
+    /// Throws `out-of-memory` if the allocator cannot provide the top table, `unsupported` for
+    /// a format whose top grows (``PageTableFormat/grownTop()``: a concurrent table's top is
+    /// fixed, as lock-free translations read it). The format's descriptors must be 32 or 64
+    /// bits wide (every built-in format's are).
     @inlinable
     public convenience init(format: Format, memory: Memory, allocator: Allocator,
                             invalidator: Invalidator) throws(PageTableError) {
         precondition(AtomicItems<Format.Descriptor>.isSupported,
                      "\(format.name): concurrent tables need 32- or 64-bit descriptors")
         format.requireEmptyZeroDescriptor()
+        guard format.grownTop() == nil else {
+            throw PageTableError(.unsupported, at: 0, "\(format.name): a concurrent table's top is fixed (no dynamic top)")
+        }
         let geometry = format.geometry
         // The top table is allocated before any stored property exists, so the one failure
         // throws from a convenience initializer with nothing to undo. (Throwing from the

@@ -70,7 +70,8 @@ public enum Conformance {
     }
 
     /// Whether ``Check/concurrency`` checks `format` rather than skipping it (it needs 32- or
-    /// 64-bit descriptors and a level above pages whose items hold 64 pages or more).
+    /// 64-bit descriptors, a level above pages whose items hold 64 pages or more, and a top
+    /// that does not grow: `ConcurrentPageTable` refuses a dynamic top).
     public static func checksConcurrency(of format: some PageTableFormat) -> Bool {
         ConcurrencyCheck.applies(to: format)
     }

@@ -121,6 +121,10 @@ struct AnswerChecker {
             require(error == nil ? bytes == size : bytes == 0, "\(context): \(answer)")
             guard comparesLeaves else { return }
             require(table.translate(iova) == model(before).translate(iova), "\(context): the collapse changed a translation")
+        case .top:
+            let geometry = table.geometry
+            require(answer == "top \(geometry.levelCount) \(geometry.inputAddressBits) 0x\(hex(table.root))",
+                    "\(context): answered \(answer)")
         case .translate(let iova):
             guard comparesLeaves else { return }
             let expected = model(before).translate(t(iova))

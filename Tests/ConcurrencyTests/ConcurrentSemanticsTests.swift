@@ -77,6 +77,19 @@ struct ConcurrentSemanticsTests {
         #expect(table.tableBytes == 3 * 4096 && table.reachableTables().count == 3)
     }
 
+    /// A growing top (dynamic top) is refused: lock-free translations read a fixed top.
+    @Test func aDynamicTopIsRefused() throws {
+        let arena = PhysicalArena(base: 0x8000_0000, size: 4 << 20)!
+        let allocator = BuddyAllocator(base: arena.base, size: arena.size)!
+        var configuration = ARMLPAE.Configuration(inputAddressBits: 48)
+        configuration.dynamicTop = true
+        let format = try ARMLPAE(configuration)
+        let error = #expect(throws: PageTableError.self) {
+            _ = try ConcurrentPageTable(format: format, memory: arena, allocator: allocator, invalidator: OfflineInvalidator())
+        }
+        #expect(error?.kind == .unsupported && allocator.liveBlocks == 0)
+    }
+
     @Test func allocationFailureMapsAnExactPrefixAndKeepsTablesCounted() throws {
         let arena = PhysicalArena(base: 0x8000_0000, size: 4 << 20)!
         let allocator = FaultInjectingAllocator(BuddyAllocator(base: arena.base, size: arena.size)!)

@@ -5,7 +5,22 @@ import PageTableTestSupport
 /// Every built-in format configuration the matrix covers. The names seed the random checks.
 enum BuiltInConfigurations {
     static let all: [Conformance.Configuration] = tiny + armLPAE + armLPAEWithoutGroups + armLPAEBBM2 + armV7Short + gpuLPAE
-        + upperHalf + dirtyTracking
+        + upperHalf + dirtyTracking + dynamicTop
+
+    /// Dynamic top: the random operations run over the maximum range, growing the top from its
+    /// start (4K: 30 -> 39 -> 48 bits; 64K: 29 -> 42, from a single level).
+    static let dynamicTop: [Conformance.Configuration] = [
+        .init("arm-lpae-64 4k s1 ias48 dynamic-top") {
+            var configuration = ARMLPAE.Configuration(granule: .size4K, inputAddressBits: 48)
+            configuration.dynamicTop = true
+            return try ARMLPAE(configuration)
+        },
+        .init("arm-lpae-64 64k s1 ias42 dynamic-top") {
+            var configuration = ARMLPAE.Configuration(granule: .size64K, inputAddressBits: 42)
+            configuration.dynamicTop = true
+            return try ARMLPAE(configuration)
+        },
+    ]
 
     /// FEAT_BBM level 2: cuts succeed (blocks into tables of groups, groups into pages).
     static let armLPAEBBM2: [Conformance.Configuration] = [

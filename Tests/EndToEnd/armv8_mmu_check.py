@@ -73,8 +73,11 @@ ARM_FORMAT, GPU_FORMAT = "arm-lpae-64", "gpu-lpae"
 
 class Config:
     def __init__(self, name, stage, granule, ias, oas=48, memory_base=None, memory_size=None, mode="normal",
-                 format=ARM_FORMAT, contiguous=True, upper=False):
+                 format=ARM_FORMAT, contiguous=True, upper=False, dynamic=False):
         self.name, self.stage, self.granule, self.ias, self.oas = name, stage, granule, ias, oas
+        # --dynamic-top: the table grows from its smallest full top as the script maps higher;
+        # `ias` is the maximum, the manifest's "ias" (and TCR) the size it grew to.
+        self.dynamic = dynamic
         # --va-range upper (TTBR1): the script names 0xffff... addresses, `va_base` + the
         # table address the generator and the model keep; unicorn walks them from TTBR1_EL1.
         self.upper = upper
@@ -105,6 +108,8 @@ class Config:
             args.append("--no-contiguous")
         if self.upper:
             args += ["--va-range", "upper"]
+        if self.dynamic:
+            args.append("--dynamic-top")
         if self.memory_base is not None:
             args += ["--memory-base", "0x%x" % self.memory_base]
         if self.memory_size is not None:
@@ -144,6 +149,9 @@ CONFIGS = [
     Config("s1-4k-39-upper", 1, "4k", 39, upper=True),
     Config("s1-16k-48-upper", 1, "16k", 48, upper=True),
     Config("s1-64k-42-upper", 1, "64k", 42, upper=True),
+    # --dynamic-top: grown from 30 (4K) or 29 (64K) bits by the script's maps.
+    Config("s1-4k-48-dynamic", 1, "4k", 48, dynamic=True),
+    Config("s1-64k-42-upper-dynamic", 1, "64k", 42, upper=True, dynamic=True),
     # gpu-lpae (stage 1, 4K) with `repeat` mappings built from shared tables.
     Config("gpu-48", 1, "4k", 48, format=GPU_FORMAT),
     Config("gpu-39", 1, "4k", 39, format=GPU_FORMAT),
@@ -1153,14 +1161,21 @@ def check_manifest(case, manifest, res):
             if manifest.get(key) != want:
                 problems.append("%s=%r, want %r" % (key, manifest.get(key), want))
     ps_want = {v: k for k, v in PS_BITS.items()}.get(cfg.oas)
+    ias = cfg.ias
+    if cfg.dynamic:
+        ias = manifest.get("ias")
+        if manifest.get("dynamicTop") != "on" or manifest.get("maximumIas") != cfg.ias or not isinstance(ias, int) \
+                or not ias <= cfg.ias:
+            problems.append("a dynamic-top manifest needs dynamicTop on, maximumIas %d and ias up to it" % cfg.ias)
+            ias = cfg.ias
     if cfg.stage == 1 and cfg.upper:
         tcr = regs["TCR"]
         if "TTBR0" in regs or manifest.get("vaRange") != "upper":
             problems.append("an upper-range manifest must have TTBR1 only and vaRange upper")
         if regs["TTBR1"] & ((1 << 48) - 2) != root:
             problems.append("TTBR1 0x%x does not point at root 0x%x" % (regs["TTBR1"], root))
-        if (tcr >> 16) & 0x3F != 64 - cfg.ias:
-            problems.append("TCR.T1SZ=%d, want %d" % ((tcr >> 16) & 0x3F, 64 - cfg.ias))
+        if (tcr >> 16) & 0x3F != 64 - ias:
+            problems.append("TCR.T1SZ=%d, want %d" % ((tcr >> 16) & 0x3F, 64 - ias))
         if (tcr >> 30) & 3 != TG1_OF_SHIFT[cfg.g]:
             problems.append("TCR.TG1=%d, want %d" % ((tcr >> 30) & 3, TG1_OF_SHIFT[cfg.g]))
         if not tcr & (1 << 7) or tcr & (1 << 23):
@@ -1171,8 +1186,8 @@ def check_manifest(case, manifest, res):
         tcr = regs["TCR"]
         if regs["TTBR0"] & ((1 << 48) - 2) != root:
             problems.append("TTBR0 0x%x does not point at root 0x%x" % (regs["TTBR0"], root))
-        if tcr & 0x3F != 64 - cfg.ias:
-            problems.append("TCR.T0SZ=%d, want %d" % (tcr & 0x3F, 64 - cfg.ias))
+        if tcr & 0x3F != 64 - ias:
+            problems.append("TCR.T0SZ=%d, want %d" % (tcr & 0x3F, 64 - ias))
         if (tcr >> 14) & 3 != TG0_OF_SHIFT[cfg.g]:
             problems.append("TCR.TG0=%d, want %d" % ((tcr >> 14) & 3, TG0_OF_SHIFT[cfg.g]))
         if ps_want is not None and (tcr >> 32) & 7 != ps_want:
@@ -1185,8 +1200,8 @@ def check_manifest(case, manifest, res):
         vtcr = regs["VTCR"]
         if regs["VTTBR"] & ((1 << 48) - 2) != root:
             problems.append("VTTBR 0x%x does not point at root 0x%x" % (regs["VTTBR"], root))
-        if vtcr & 0x3F != 64 - cfg.ias:
-            problems.append("VTCR.T0SZ=%d, want %d" % (vtcr & 0x3F, 64 - cfg.ias))
+        if vtcr & 0x3F != 64 - ias:
+            problems.append("VTCR.T0SZ=%d, want %d" % (vtcr & 0x3F, 64 - ias))
         if (vtcr >> 14) & 3 != TG0_OF_SHIFT[cfg.g]:
             problems.append("VTCR.TG0=%d, want %d" % ((vtcr >> 14) & 3, TG0_OF_SHIFT[cfg.g]))
         if ps_want is not None and (vtcr >> 16) & 7 != ps_want:

@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func windowsLineEndingsAreAccepted() {
-        #expect(answers("map 0 0x40000000 4K rw\r\n\r\ntranslate 0x10\r\nfoo 1\r\n").first == "status 2: script:4: unknown operation 'foo' (use map, map-all, map-list, unmap, protect, cut, collapse, dirty, hw-write, translate, walk, repeat, fail-alloc, reserve, release, estimate or estimate-reserve)\n")
+        #expect(answers("map 0 0x40000000 4K rw\r\n\r\ntranslate 0x10\r\nfoo 1\r\n").first == "status 2: script:4: unknown operation 'foo' (use map, map-all, map-list, unmap, protect, cut, collapse, dirty, hw-write, translate, walk, repeat, fail-alloc, reserve, release, estimate, estimate-reserve or top)\n")
         #expect(answers("map 0 0x40000000 4K rw # c\r\n\r\ntranslate 0x10\r\n") == ["mapped 4096", "0x40000010"])
     }
 
@@ -101,7 +101,7 @@ import Testing
         let result = runScript("translate 0\nmmap 0 0 4K rw\n")
         #expect(result.status == 2)
         #expect(result.output.isEmpty)
-        #expect(result.error == "script:2: unknown operation 'mmap' (use map, map-all, map-list, unmap, protect, cut, collapse, dirty, hw-write, translate, walk, repeat, fail-alloc, reserve, release, estimate or estimate-reserve)\n")
+        #expect(result.error == "script:2: unknown operation 'mmap' (use map, map-all, map-list, unmap, protect, cut, collapse, dirty, hw-write, translate, walk, repeat, fail-alloc, reserve, release, estimate, estimate-reserve or top)\n")
         #expect(runScript("MAP 0 0 4K rw").error.hasPrefix("script:1: unknown operation 'MAP'"))
     }
 
@@ -125,7 +125,7 @@ import Testing
         let result = runScript(script, ["--stats", "--dump"])
         #expect(result.status == 2)
         #expect(result.output.isEmpty)
-        #expect(result.error == "script:2: unknown operation 'foo' (use map, map-all, map-list, unmap, protect, cut, collapse, dirty, hw-write, translate, walk, repeat, fail-alloc, reserve, release, estimate or estimate-reserve)\n"
+        #expect(result.error == "script:2: unknown operation 'foo' (use map, map-all, map-list, unmap, protect, cut, collapse, dirty, hw-write, translate, walk, repeat, fail-alloc, reserve, release, estimate, estimate-reserve or top)\n"
             + "script:4: bad number '12Q'\n")
     }
 

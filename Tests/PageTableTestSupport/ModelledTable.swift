@@ -28,6 +28,7 @@ public struct ModelledTable<Format: PageTableFormat>: ~Copyable {
         tlb = TLBModel(format: format, view: view)
         table = try PageTable(format: format, memory: arena, allocator: allocator, invalidator: tlb)
         tlb.root = table.root
+        table.onTopChange = { [tlb] in tlb.loadTop($0) }
     }
 
     /// Stale cache entries (within `range`, if given), plus probes where a fresh hardware walk

@@ -33,8 +33,8 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
         public var level: Int, start: VirtualAddress, span: UInt64, table: PhysicalAddress
     }
 
-    /// The format the modelled hardware walks.
-    public let format: Format
+    /// The format the modelled hardware walks (it grows with a dynamic top: ``loadTop(_:)``).
+    public private(set) var format: Format
     /// The memory as the modelled hardware reads it.
     public let view: HardwareView
     /// The top table: set it once the table exists.
@@ -55,6 +55,16 @@ public final class TLBModel<Format: PageTableFormat>: TLBInvalidator {
     var writeWatch = WriteWatch()
 
     private var geometry: TableGeometry { format.geometry }
+
+    /// Loads the registers of a grown top (the table's `onTopChange`): the new root, and the
+    /// format grown as far as the change says. Cached entries stay until the table's
+    /// invalidate-all that follows, as on hardware.
+    public func loadTop(_ change: TopChange) {
+        root = change.root
+        while format.geometry.inputAddressBits < change.inputAddressBits, let step = format.grownTop() {
+            format = step.format
+        }
+    }
 
     /// An empty cache for tables of `format`, read through `view`.
     public init(format: Format, view: HardwareView) {

@@ -7,12 +7,12 @@
 public final class AnyPageTable {
     /// The wrapped format's name, for example `arm-lpae-64`.
     public let formatName: String
-    /// The wrapped format's geometry.
-    public let geometry: TableGeometry
-    /// Physical address of the top table.
-    public let root: PhysicalAddress
+    /// The wrapped format's geometry (it grows with a dynamic top).
+    public var geometry: TableGeometry { operations.top().geometry }
+    /// Physical address of the top table (it changes when a dynamic top grows).
+    public var root: PhysicalAddress { operations.top().root }
     /// The hardware register values for this table.
-    public let registers: [HardwareRegister]
+    public var registers: [HardwareRegister] { operations.top().registers }
 
     @usableFromInline let operations: Operations
 
@@ -24,9 +24,6 @@ public final class AnyPageTable {
         _ table: consuming PageTable<Format, Memory, Allocator, Invalidator>
     ) {
         let formatName = table.format.name
-        let geometry = table.format.geometry
-        let root = table.root
-        let registers = table.registers
         let box = Box<Format, Memory, Allocator, Invalidator>(table)
         let operations = Operations(
             map: { box.table.map(iova: $0, to: $1, size: $2, attributes: $3) },
@@ -54,17 +51,14 @@ public final class AnyPageTable {
             mapRepeat: { box.table.mapRepeat(iova: $0, size: $1, physicalAddress: $2, pageSize: $3, attributes: $4) },
             counts: { (box.table.tableCount, box.table.tableBytes, box.table.syncCount, box.table.cacheCleanCount) },
             invariantViolations: { box.table.invariantViolations() },
-            levelName: { box.table.format.levelName($0) })
-        self.init(formatName: formatName, geometry: geometry, root: root, registers: registers, operations: operations)
+            levelName: { box.table.format.levelName($0) },
+            top: { (box.table.format.geometry, box.table.root, box.table.registers) })
+        self.init(formatName: formatName, operations: operations)
     }
 
     @usableFromInline
-    init(formatName: String, geometry: TableGeometry, root: PhysicalAddress, registers: [HardwareRegister],
-         operations: Operations) {
+    init(formatName: String, operations: Operations) {
         self.formatName = formatName
-        self.geometry = geometry
-        self.root = root
-        self.registers = registers
         self.operations = operations
     }
 
@@ -210,6 +204,7 @@ extension AnyPageTable {
         @usableFromInline let counts: () -> (tables: Int, bytes: Int, syncs: Int, cacheCleans: Int)
         @usableFromInline let invariantViolations: () -> [String]
         @usableFromInline let levelName: (Int) -> String
+        @usableFromInline let top: () -> (geometry: TableGeometry, root: PhysicalAddress, registers: [HardwareRegister])
 
         @inlinable
         init(map: @escaping (VirtualAddress, PhysicalAddress, UInt64, MapAttributes) -> RangeOutcome,
@@ -235,7 +230,8 @@ extension AnyPageTable {
              mapRepeat: @escaping (VirtualAddress, UInt64, PhysicalAddress, UInt64, MapAttributes) -> RangeOutcome,
              counts: @escaping () -> (tables: Int, bytes: Int, syncs: Int, cacheCleans: Int),
              invariantViolations: @escaping () -> [String],
-             levelName: @escaping (Int) -> String) {
+             levelName: @escaping (Int) -> String,
+             top: @escaping () -> (geometry: TableGeometry, root: PhysicalAddress, registers: [HardwareRegister])) {
             self.map = map
             self.mapAll = mapAll
             self.mapPages = mapPages
@@ -260,6 +256,7 @@ extension AnyPageTable {
             self.counts = counts
             self.invariantViolations = invariantViolations
             self.levelName = levelName
+            self.top = top
         }
     }
 }

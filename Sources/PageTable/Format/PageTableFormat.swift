@@ -151,6 +151,13 @@ public protocol PageTableFormat: Sendable {
     /// ``PageTable/protect(iova:size:attributes:)`` refuses a change for which this is `true`,
     /// and the TLB model reports one made in place as a violation.
     func leafChangeNeedsBreak(from old: Descriptor, to new: Descriptor, level: Int) -> Bool
+
+    /// Dynamic top: the format one level taller than this one, with the entry of its new top
+    /// table that takes the current top table, or `nil` when the top cannot grow (the
+    /// default). A map beyond the input range grows the table with these steps until it
+    /// covers the map (`docs/semantics.md`, "Dynamic top"). Only formats whose top table is a
+    /// full, ordinary table of the level below the grown top may return a step.
+    func grownTop() -> TopGrowth<Self>?
 }
 
 extension PageTableFormat {
@@ -181,6 +188,9 @@ extension PageTableFormat {
     }
     /// Default: every attribute change may be made in place.
     @inlinable public func leafChangeNeedsBreak(from old: Descriptor, to new: Descriptor, level: Int) -> Bool { false }
+
+    /// Default: the top never grows.
+    public func grownTop() -> TopGrowth<Self>? { nil }
 
     /// Default: not promised; every leaf is built with ``leafDescriptor(template:outputAddress:level:)``.
     @inlinable public func linearLeafStride(level: Int) -> Descriptor? { nil }

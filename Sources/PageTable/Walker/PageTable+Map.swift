@@ -75,6 +75,10 @@ extension PageTable {
         let range: Range<VirtualAddress>
         do throws(PageTableError) {
             range = try checkInputRange(iova, size: size)
+        } catch {
+            return mapBeyondTop(&self, iova, physicalAddress, size, attributes, largestLeafShift, error)
+        }
+        do throws(PageTableError) {
             try checkOutputRange(physicalAddress, size: size, iova: iova)
             encoded = try encode(attributes)
         } catch {

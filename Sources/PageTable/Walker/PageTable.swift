@@ -23,19 +23,28 @@
 /// `docs/concurrency.md`).
 public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator: TableAllocator,
                         Invalidator: TLBInvalidator>: ~Copyable {
-    /// The format description.
-    public let format: Format
+    /// The format description. It changes only when the top grows (``PageTableFormat/grownTop()``,
+    /// dynamic top), between operations, never inside a walk.
+    @inlinable public var format: Format { currentFormat }
+    @usableFromInline var currentFormat: Format
     /// The memory tables live in.
     public let memory: Memory
     /// The allocator tables come from.
     public let allocator: Allocator
     /// The hardware's TLB maintenance.
     public let invalidator: Invalidator
-    /// Physical address of the top table, which the hardware register points at.
-    public let root: PhysicalAddress
+    /// Physical address of the top table, which the hardware register points at. It changes
+    /// only when the top grows (dynamic top).
+    @inlinable public var root: PhysicalAddress { currentRoot }
+    @usableFromInline var currentRoot: PhysicalAddress
+    /// Called when the top grows (dynamic top), with the new root and registers, before any
+    /// descriptor reachable only through the new root is written (`docs/semantics.md`).
+    public var onTopChange: ((TopChange) -> Void)?
 
-    @usableFromInline let geometry: TableGeometry
-    /// The levels' shapes in a flat buffer: one load per field in the walker's loops.
+    /// The format's geometry, cached; replaced with the format when the top grows.
+    @usableFromInline var geometry: TableGeometry
+    /// The levels' shapes in a flat buffer: one load per field in the walker's loops. It has
+    /// room for ``TableGeometry/maximumLevels`` levels, so a growing top only adds one.
     @usableFromInline let shapes: UnsafeMutablePointer<LevelGeometry>
     /// Whether table writes must be cleaned to memory before the walker can see them.
     @usableFromInline let needsCacheMaintenance: Bool
@@ -56,6 +65,11 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
     /// initializer, so it is the teardown specialised for this table's types; `deinit` itself
     /// is never specialised and would walk the tree through witness tables.
     @usableFromInline let tearDown: (borrowing PageTable) -> Void
+    /// The map beyond the input range (``mapAfterGrowingTop(iova:to:size:attributes:largestLeafShift:refused:)``),
+    /// formed in the initializer for the same reason: called through it, the map's hot body
+    /// is the same for every format and merged specialisations pass nothing extra for it.
+    @usableFromInline let mapBeyondTop: (inout PageTable, VirtualAddress, PhysicalAddress, UInt64, MapAttributes, Int,
+                                         PageTableError) -> RangeOutcome
 
     /// Creates an empty table: allocates and zeroes the top table.
     ///
@@ -83,17 +97,19 @@ public struct PageTable<Format: PageTableFormat, Memory: TableMemory, Allocator:
     @inlinable
     init(format: Format, memory: Memory, allocator: Allocator, invalidator: Invalidator, geometry: TableGeometry,
          root: PhysicalAddress) {
-        self.format = format
+        self.currentFormat = format
         self.memory = memory
         self.allocator = allocator
         self.invalidator = invalidator
         self.geometry = geometry
-        self.root = root
+        self.currentRoot = root
         self.needsCacheMaintenance = memory.requiresCacheMaintenance
         self.counters = TableCounters()
         self.lastEncoding = nil
+        self.onTopChange = nil
         self.tearDown = { table in table.freeEverything() }
-        shapes = .allocate(capacity: geometry.levelCount)
+        self.mapBeyondTop = { $0.mapAfterGrowingTop(iova: $1, to: $2, size: $3, attributes: $4, largestLeafShift: $5, refused: $6) }
+        shapes = .allocate(capacity: TableGeometry.maximumLevels)
         for level in 0..<geometry.levelCount { (shapes + level).initialize(to: geometry[level]) }
     }
 

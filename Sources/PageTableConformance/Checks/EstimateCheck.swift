@@ -116,6 +116,8 @@ enum EstimateCheck {
             }
         }
         log.at(step: nil, nil)
-        try log.expect(checked >= 10 && allocating >= 3, "too few allocating maps (\(allocating) of \(checked)) to prove anything")
+        // A one-level table (a dynamic top's start, 64K at 29 bits) never allocates: every
+        // estimate is 0, checked above.
+        try log.expect(checked >= 10 && (allocating >= 3 || geometry.levelCount == 1), "too few allocating maps (\(allocating) of \(checked)) to prove anything")
     }
 }

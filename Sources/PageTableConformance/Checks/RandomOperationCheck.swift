@@ -19,12 +19,13 @@ enum RandomOperationCheck {
                                              coherent: Bool, _ log: FailureLog) throws {
         log.seed = log.derivedSeed(salt: 0)
         var random = SeededGenerator(seed: log.seed!)
-        let geometry = format.geometry
+        // A growing top (dynamic top) is driven over its whole range: maps beyond the start grow it.
+        let geometry = format.fullyGrown.geometry
         var generator = OperationGenerator(geometry: geometry, atTop: geometry.inputRange != .lower)
         let input = { (address: UInt64) in geometry.inputAddress(ofTable: address) }
         generator.cuts = true
         var modelled = try configuration.modelledTable(format, coherent: coherent)
-        var model = ReferenceModel(geometry: format.geometry)
+        var model = ReferenceModel(geometry: geometry)
         var previousProbes: [UInt64] = []
         var seenOutcomes: Set<String> = []
         // The run must exercise every outcome and every leaf size, or it proves little: past
@@ -35,11 +36,11 @@ enum RandomOperationCheck {
         let wantedCuts: Set<String> = format.allowsLeafSizeChangeWithoutBreak
             ? ["cut ok", "cut unsupported", "collapse ok", "collapse not-mapped"] : ["cut unsupported", "collapse unsupported"]
         let wantedDirty = DirtySteps.wanted(format)
-        let leafSizes = Set(format.geometry.leafSizeShifts.map { UInt64(1) << UInt64($0) })
+        let leafSizes = Set(geometry.leafSizeShifts.map { UInt64(1) << UInt64($0) })
         // One leaf of every size up front, each at its own aligned place, so that no seed can
         // miss a size (a fresh seed once drew no 32 KiB leaf in 6000 operations); the random
         // operations then work on and around them.
-        let largest = leafSizes.max() ?? format.geometry.pageSize
+        let largest = leafSizes.max() ?? geometry.pageSize
         for (index, size) in leafSizes.sorted().enumerated() {
             let (pa, overflow) = UInt64(index).multipliedReportingOverflow(by: largest)
             let iova = generator.origin &+ pa
