@@ -122,6 +122,20 @@ import Testing
         ])
     }
 
+    /// Upper (TTBR1) and sign-extended addresses are walked at their table index, as
+    /// `translate` finds them; the canonical hole is beyond the input space.
+    @Test(arguments: [["--format", "arm-lpae-64", "--va-range", "upper"], ["--format", "x86-64"], ["--format", "riscv"]])
+    func upperAddressesAreWalked(_ options: [String]) {
+        let script = "map 0xffffffffffe00000 0x40000000 4K rw\ntranslate 0xffffffffffe00123\nwalk 0xffffffffffe00123\n"
+            + "walk 0x0000800000000000"
+        let result = pagetable(["run"] + options + ["-"], input: script)
+        #expect(result.lines.count == 4, "\(result.error)")
+        guard result.lines.count == 4 else { return }
+        #expect(result.lines[1] == "0x40000123")
+        #expect(result.lines[2].hasSuffix("-> 0x40000123 4K rw"), "\(options): \(result.lines[2])")
+        #expect(result.lines[3].contains("beyond"), "\(options): \(result.lines[3])")
+    }
+
     @Test func walkTakesOneAddress() {
         let result = runScript("walk\nwalk 1 2\nwalk x")
         #expect(result.status == 2)

@@ -4,15 +4,16 @@ extension PageTable {
     /// faults. The same answer as ``lookup(_:)``, explained; meant for debugging, not hot paths.
     public func trace(_ iova: VirtualAddress) -> TranslationTrace {
         let descriptorBytes = MemoryLayout<Format.Descriptor>.size
-        guard iova < geometry.inputLimit else {
+        guard geometry.contains(inputAddress: iova) else {
             return TranslationTrace(steps: [], outcome: .beyondInputSpace, descriptorBytes: descriptorBytes)
         }
+        let tableAddress = geometry.tableAddress(of: iova)  // Upper and sign-extended ranges.
         var steps: [TranslationStep] = []
         var table = root
         var level = geometry.topLevel
         while true {
             let shape = shapes[level]
-            let index = shape.index(of: iova)
+            let index = shape.index(of: tableAddress)
             let descriptor = items(table)[index]
             let entry = format.decode(descriptor, level: level)
             steps.append(TranslationStep(level: level, table: table, index: index,
