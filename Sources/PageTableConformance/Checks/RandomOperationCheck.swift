@@ -67,7 +67,7 @@ enum RandomOperationCheck {
         while true {
             step += 1
             let covered = wanted.union(wantedCuts).union(wantedDirty).isSubset(of: seenOutcomes) && leafSizes.isSubset(of: model.leafSizesBuilt)
-            guard step < operations || (step < 2 * operations && !covered) else { break }
+            guard step < Conformance.scaled(operations) || (step < 2 * operations && !covered) else { break }
             let operation = generator.next(model: model, using: &random)
             log.at(step: step, "\(operation)" + (generator.origin == 0 ? "" : " (table addresses)"))
             // Hardware walks speculatively: fill its caches around what is about to change.
