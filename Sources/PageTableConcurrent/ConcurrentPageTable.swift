@@ -44,7 +44,7 @@ public final class ConcurrentPageTable<Format: PageTableFormat, Memory: TableMem
     /// Creates an empty table: allocates and zeroes the top table.
     ///
     /// Throws `out-of-memory` if the allocator cannot provide the top table, `unsupported` for
-    /// a format whose top grows (``PageTableFormat/grownTop()``: a concurrent table's top is
+    /// a format whose top grows (`PageTableFormat.grownTop()`: a concurrent table's top is
     /// fixed, as lock-free translations read it). The format's descriptors must be 32 or 64
     /// bits wide (every built-in format's are).
     @inlinable

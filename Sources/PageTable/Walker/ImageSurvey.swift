@@ -67,7 +67,6 @@ struct ImageSurvey<Format: PageTableFormat, Memory: TableMemory> {
         let items = TableItems<Format.Descriptor>(memory.pointer(to: address))
         let stride = UInt64(MemoryLayout<Format.Descriptor>.stride)
         let name = "\(format.levelName(level)) table \(hex(address))"
-        let groupItems = 1 << shape.contiguousLog2
         var isComplete = true
         var occupied = 0
         for index in 0..<shape.itemCount {
