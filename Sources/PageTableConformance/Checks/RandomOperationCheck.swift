@@ -63,6 +63,22 @@ enum RandomOperationCheck {
                                "got \(partial), the model says \(predicted)")
             }
         }
+        // One repeat of a page past those leaves, where nothing is mapped yet, so that
+        // `repeat ok` is seen whatever the seed draws (fixed attributes: no random draw).
+        let page = geometry.pageSize
+        let (repeatOffset, repeatOverflow) = UInt64(leafSizes.count).multipliedReportingOverflow(by: largest)
+        let readWrite = MapAttributes(access: [.read, .write])
+        if !repeatOverflow, repeatOffset <= generator.window - page, repeatOffset <= geometry.outputLimit - page,
+           (try? format.encode(readWrite)) != nil {
+            let iova = generator.origin &+ repeatOffset
+            log.at(step: -1, "repeat \(hex(input(iova))) \(hex(repeatOffset)) \(hex(page)) \(hex(page)) \(readWrite)")
+            let outcome = modelled.table.mapRepeat(iova: input(iova), size: page, physicalAddress: repeatOffset,
+                                                   pageSize: page, attributes: readWrite)
+            let expected = model.repeatPage(iova, page, repeatOffset, pageSize: page, readWrite)
+            seenOutcomes.insert("repeat " + (outcome.error?.kind.name ?? "ok"))
+            try log.expect(outcome.bytes == expected.bytes && outcome.error?.kind == expected.error,
+                           "got \(outcome), the model says \(expected)")
+        }
         var step = -1
         while true {
             step += 1
